@@ -24,6 +24,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("--assert-no-qt", default=False) and config.pluginmanager.has_plugin("pytest-qt"):
+        raise pytest.UsageError(
+            "--assert-no-qt needs pytest-qt disabled (it imports PySide6 itself): add `-p no:pytest-qt`"
+        )
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if session.config.getoption("--assert-no-qt", default=False):
         leaked = sorted(m for m in sys.modules if m.split(".")[0] in {"PySide6", "qasync", "shiboken6"})
