@@ -1,0 +1,1 @@
+"""Application logic: jobs, journal, engine, library, thumbnails. No Qt here."""

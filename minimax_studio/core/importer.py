@@ -1,0 +1,318 @@
+"""Import results generated outside the app (on hailuoai.video, by another tool, or before
+the app was installed) into the library.
+
+For every account: page through ``GET videos`` (``lastVideoId``) and ``GET images``
+(``lastImageId``), skip what the library already holds (by remote id) and what is not
+finished, download each completed original (``downloadURL``, else ``videoURL``) into the
+library under a name built from its date, model and prompt, make a thumbnail, and index it
+with ``source="import"``. One item failing never stops the others: every problem ends as a
+sentence in the report.
+
+Tolerance, because the spec leaves gaps: the list cursor is documented as "the id of the
+last item" without saying whether the plain ``id`` or the composite ``videoId``
+(*inferred: plain id*) — ``cursor_field`` switches it; a page that does not move the cursor
+ends paging instead of looping.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from minimax_studio.api.errors import MiniMaxError
+from minimax_studio.core.library import Library, LibraryItem
+from minimax_studio.core.naming import safe_extension
+from minimax_studio.core.thumbnails import make_thumbnail
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 30
+#: A guard against a server that keeps answering full pages forever.
+MAX_PAGES = 2000
+_COMPLETED = 2
+_DEFAULT_EXT = {"video": "mp4", "image": "png"}
+_KNOWN_EXT = {"video": {"mp4", "mov", "webm", "mkv", "m4v"},
+              "image": {"png", "jpg", "jpeg", "webp", "gif"}}
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    account: str | None
+    remote_id: str | None
+    message: str
+
+
+@dataclass(frozen=True)
+class ImportProgress:
+    account: str
+    kind: str
+    #: Items seen in the remote lists so far (this account and kind).
+    listed: int
+    imported: int
+    message: str
+
+
+@dataclass
+class ImportReport:
+    accounts: list[str] = field(default_factory=list)
+    imported: list[LibraryItem] = field(default_factory=list)
+    already_in_library: int = 0
+    unfinished: int = 0
+    #: Failed or moderated remotely: nothing to download.
+    not_successful: int = 0
+    problems: list[ImportProblem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def summary(self) -> str:
+        videos = sum(1 for i in self.imported if i.kind == "video")
+        images = len(self.imported) - videos
+        parts = [f"Imported {len(self.imported)} item{'s' * (len(self.imported) != 1)}"
+                 + (f" ({videos} video{'s' * (videos != 1)}, {images} image{'s' * (images != 1)})"
+                    if self.imported else "")]
+        if self.already_in_library:
+            parts.append(f"{self.already_in_library} already in the library")
+        if self.unfinished:
+            parts.append(f"{self.unfinished} still generating")
+        if self.not_successful:
+            parts.append(f"{self.not_successful} failed or moderated on the site")
+        if self.problems:
+            parts.append(f"{len(self.problems)} could not be imported")
+        return "; ".join(parts) + "."
+
+
+ProgressFn = Callable[[ImportProgress], None]
+
+
+def _get(obj: Any, *names: str) -> Any:
+    """A field of a pydantic model (declared or extra) or a dict, by any of its spellings."""
+    for name in names:
+        if isinstance(obj, dict):
+            if obj.get(name) is not None:
+                return obj[name]
+            continue
+        value = getattr(obj, name, None)
+        if value is None:
+            extra = getattr(obj, "model_extra", None) or {}
+            value = extra.get(name)
+        if value is not None:
+            return value
+    return None
+
+
+def _best_url(item: Any) -> str | None:
+    url = getattr(item, "best_url", None) if not isinstance(item, dict) else None
+    if isinstance(url, str) and url:
+        return url
+    for name in ("downloadURL", "download_url", "videoURL", "video_url"):
+        value = _get(item, name)
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
+def _int(value: Any) -> int | None:
+    try:
+        n = int(value)
+    except (TypeError, ValueError):
+        return None
+    return n if n > 0 else None
+
+
+def _created(item: Any) -> datetime:
+    ms = _get(item, "createTime", "create_time")
+    try:
+        return datetime.fromtimestamp(int(ms) / 1000, UTC)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return datetime.now(UTC)
+
+
+def _extension(kind: str, url: str) -> str:
+    ext = safe_extension(os.path.splitext(urlsplit(url).path)[1], fallback="")
+    return ext if ext in _KNOWN_EXT[kind] else _DEFAULT_EXT[kind]
+
+
+def _is_final(item: Any) -> bool:
+    final = _get(item, "statusFinal", "status_final")
+    if isinstance(final, bool):
+        return final
+    return _int(_get(item, "status")) in (2, 3, 5, 7, 14)
+
+
+async def _account_ids(client: Any) -> list[str]:
+    listed = await client.accounts.list()
+    if isinstance(listed, dict):
+        return [str(k) for k in listed]
+    out: list[str] = []
+    for acc in listed or ():
+        ident = _get(acc, "account", "id")
+        if ident:
+            out.append(str(ident))
+    return out
+
+
+async def _list_page(client: Any, kind: str, account: str, limit: int,
+                     last: str | None) -> list[Any]:
+    if kind == "video":
+        page = await client.videos.list(account=account, limit=limit, last_video_id=last)
+    else:
+        page = await client.images.list(account=account, limit=limit, last_image_id=last)
+    if isinstance(page, dict):  # tolerate a raw {"images": [...]} wrapper
+        page = page.get("images") or page.get("videos") or []
+    return list(page or [])
+
+
+def _remove_quietly(*paths: Path) -> None:
+    for p in paths:
+        with contextlib.suppress(OSError):
+            p.unlink()
+
+
+async def _thumbnail(client: Any, kind: str, path: Path, item: Any,
+                     thumbs_dir: Path) -> Path | None:
+    """A nicety: any failure leaves the item without a thumbnail."""
+    try:
+        if kind == "image":
+            return await make_thumbnail(path, thumbs_dir)
+        cover_url = _get(item, "coverURL", "cover_url")
+        if not cover_url:
+            return await make_thumbnail(path, thumbs_dir)
+        thumbs_dir.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".cover-", suffix=".img", dir=thumbs_dir)
+        os.close(fd)
+        cover = Path(tmp)
+        try:
+            await client.download(cover_url, cover)
+            return await make_thumbnail(path, thumbs_dir, cover=cover)
+        finally:
+            _remove_quietly(cover, cover.with_name(cover.name + ".part"))
+    except Exception as exc:  # see docstring: a thumbnail never fails an import
+        log.info("no thumbnail for %s: %s", path.name, exc)
+        return None
+
+
+async def _import_one(client: Any, library: Library, thumbs_dir: Path, kind: str,
+                      account: str, item: Any, remote_id: str) -> LibraryItem:
+    url = _best_url(item)
+    if not url:
+        raise MiniMaxError("The site lists it as completed but gives no download link.")
+    prompt = str(_get(item, "desc", "prompt") or "")
+    model = str(_get(item, "modelID", "model_id", "model") or "")
+    created = _created(item)
+    path = library.target_path(kind, model, prompt, _extension(kind, url), created)
+    part = path.with_name(path.name + ".part")
+    indexed = False
+    try:
+        await client.download(url, path)
+        if not path.is_file() or path.stat().st_size == 0:
+            raise MiniMaxError("The downloaded file is empty.")
+        thumb = await _thumbnail(client, kind, path, item, thumbs_dir)
+        request: dict[str, Any] = {"model": model, "prompt": prompt}
+        aspect = _get(item, "aspectRatio", "aspect_ratio")
+        if aspect:
+            request["aspectRatio"] = aspect
+        origin = _get(item, "originFiles", "origin_files")
+        added = await library.add(
+            kind=kind, prompt=prompt, model=model, request=request,
+            options={"originFiles": origin} if origin else {},
+            account=account, remote_id=remote_id,
+            file_id=_get(item, "fileID", "file_id"),
+            width=_int(_get(item, "width")), height=_int(_get(item, "height")),
+            duration=_int(_get(item, "duration")),
+            path=path, thumb_path=thumb, created_at=created, finished_at=created,
+            source="import",
+        )
+        indexed = True
+        return added
+    finally:
+        if not indexed:
+            # Nothing half-imported stays behind; the next import starts the item afresh.
+            _remove_quietly(path, part)
+
+
+async def import_remote(client: Any, library: Library, thumbs_dir: Path, *,
+                        account: str | None = None,
+                        kinds: Sequence[Literal["video", "image"]] = ("video", "image"),
+                        progress: ProgressFn | None = None,
+                        exclude: Iterable[str] = (),
+                        page_size: int = PAGE_SIZE,
+                        cursor_field: Literal["id", "composite"] = "id") -> ImportReport:
+    """Pull every finished video and image of ``account`` (default: every account) into
+    the library. ``exclude``: remote ids not to import (e.g. the journal's own jobs still
+    being downloaded by the engine). ``progress`` is called on the caller's loop."""
+    report = ImportReport()
+    skip = set(exclude) | await library.remote_ids()
+    try:
+        accounts = [account] if account else await _account_ids(client)
+    except MiniMaxError as exc:
+        report.problems.append(ImportProblem(None, None, f"Could not list the accounts: {exc}"))
+        return report
+    report.accounts = accounts
+
+    for acc in accounts:
+        for kind in kinds:
+            listed = 0
+            done_before = len(report.imported)
+            last: str | None = None
+            seen_cursors: set[str] = set()
+            for _ in range(MAX_PAGES):
+                try:
+                    page = await _list_page(client, kind, acc, page_size, last)
+                except MiniMaxError as exc:
+                    report.problems.append(ImportProblem(
+                        acc, None, f"Could not list the {kind}s of account {acc}: {exc}"))
+                    break
+                if not page:
+                    break
+                for item in page:
+                    listed += 1
+                    composite = _get(item, "videoId" if kind == "video" else "imageId",
+                                     "video_id" if kind == "video" else "image_id")
+                    remote_id = str(composite or _get(item, "id") or "")
+                    if not remote_id:
+                        continue
+                    if remote_id in skip:
+                        report.already_in_library += 1
+                        continue
+                    if not _is_final(item):
+                        report.unfinished += 1
+                        continue
+                    if _int(_get(item, "status")) != _COMPLETED:
+                        report.not_successful += 1
+                        continue
+                    if progress:
+                        progress(ImportProgress(acc, kind, listed, len(report.imported) - done_before,
+                                                f"Downloading {kind} {listed} of account {acc}"))
+                    try:
+                        added = await _import_one(client, library, thumbs_dir, kind, acc,
+                                                  item, remote_id)
+                    except (MiniMaxError, OSError, ValueError) as exc:
+                        text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+                        report.problems.append(ImportProblem(acc, remote_id, text))
+                        continue
+                    skip.add(remote_id)
+                    report.imported.append(added)
+                tail = page[-1]
+                cursor = _get(tail, "id") if cursor_field == "id" else None
+                cursor = cursor or _get(tail, "videoId" if kind == "video" else "imageId")
+                if not cursor or str(cursor) in seen_cursors:
+                    break
+                seen_cursors.add(str(cursor))
+                last = str(cursor)
+                await asyncio.sleep(0)
+            if progress:
+                progress(ImportProgress(acc, kind, listed, len(report.imported) - done_before,
+                                        f"Account {acc}: {listed} {kind}s checked"))
+    return report

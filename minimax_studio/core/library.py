@@ -1,0 +1,640 @@
+"""The media library: every finished result as a file under a user-chosen folder, plus a
+SQLite index (WAL, FTS5) the gallery pages through.
+
+Files are named by ``target_path`` from the date, the model and a slug of the prompt
+(see ``core.naming``); the index stores paths relative to the library folder, so moving
+the whole folder and pointing the app at the new place keeps every item.
+
+All SQL runs on the index's worker thread (``core.db.Database``); this module never
+touches Qt. Schema and the reasons for its shape: ``core.library_schema``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import os
+import re
+import sqlite3
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from minimax_studio.core import naming
+from minimax_studio.core.db import Database
+from minimax_studio.core.library_schema import MIGRATIONS
+
+Kind = Literal["video", "image", "audio"]
+Source = Literal["app", "batch", "import", "agent"]
+Sort = Literal["newest", "oldest"]
+
+KINDS: tuple[str, ...] = ("video", "image", "audio")
+SOURCES: tuple[str, ...] = ("app", "batch", "import", "agent")
+MAX_TAGS = 50
+MAX_TAG_CHARS = 64
+#: Words used from a search text; more only slows the query without narrowing it usefully.
+MAX_SEARCH_TERMS = 12
+MAX_PAGE = 1000
+#: Filtered counts stop here ("1000+"): counting every match of a common word at 100 000
+#: items costs more than the page itself.
+COUNT_CAP = 1000
+
+
+class LibraryError(Exception):
+    """A library operation failed; ``message`` is a readable sentence."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidCursorError(LibraryError):
+    pass
+
+
+@dataclass
+class LibraryItem:
+    id: int
+    kind: str
+    prompt: str
+    model: str
+    path: Path
+    request: dict[str, Any] = field(default_factory=dict)
+    options: dict[str, Any] = field(default_factory=dict)
+    account: str | None = None
+    job_id: int | None = None
+    remote_id: str | None = None
+    file_id: str | None = None
+    width: int | None = None
+    height: int | None = None
+    duration: float | None = None
+    thumb_path: Path | None = None
+    created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    finished_at: datetime | None = None
+    favorite: bool = False
+    tags: list[str] = field(default_factory=list)
+    source: str = "app"
+
+    @property
+    def exists(self) -> bool:
+        return self.path.exists()
+
+
+@dataclass(frozen=True)
+class LibraryQuery:
+    text: str | None = None
+    kind: str | None = None
+    model: str | None = None
+    favorite: bool | None = None
+    date_from: datetime | None = None  # inclusive
+    date_to: datetime | None = None  # exclusive
+    sort: Sort = "newest"
+
+
+@dataclass(frozen=True)
+class LibraryPage:
+    items: list[LibraryItem]
+    #: Pass back to ``page`` for the next page; None on the last page.
+    next_cursor: str | None
+    #: How many items match the query in all (every page); a lower bound when not
+    #: ``total_exact`` (text searches and combined filters stop counting at COUNT_CAP).
+    total: int
+    total_exact: bool = True
+
+
+# --- conversions -----------------------------------------------------------------------
+
+def _utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    # A naive datetime is taken as UTC: every datetime in the app is UTC unless it says so.
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _iso(value: datetime | None) -> str | None:
+    v = _utc(value)
+    return v.isoformat(timespec="microseconds") if v else None
+
+
+def _from_iso(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _micros(value: datetime) -> int:
+    v = _utc(value)
+    assert v is not None
+    delta = v - datetime(1970, 1, 1, tzinfo=UTC)
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def normalize_tags(tags: Iterable[str] | None) -> list[str]:
+    """Trimmed, single-line, de-duplicated (case-insensitively), bounded."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for raw in tags or ():
+        tag = " ".join(str(raw).split())[:MAX_TAG_CHARS].strip()
+        key = tag.casefold()
+        if tag and key not in seen:
+            seen.add(key)
+            out.append(tag)
+        if len(out) >= MAX_TAGS:
+            break
+    return out
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+# Han, kana and compatibility ideographs: scripts written without spaces between words.
+_CJK = re.compile(
+    "([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f])"
+)
+
+
+def _split_cjk(text: str) -> str:
+    return _CJK.sub(r" \1 ", text)
+
+
+def search_text(prompt: str, tags: Iterable[str]) -> str:
+    """What the FTS index holds for an item (CJK split into one token per character)."""
+    return _split_cjk("\n".join([prompt, *tags]))
+
+
+def fts_query(text: str | None) -> str | None:
+    """User text -> a safe FTS5 query: every word must appear (stemmed, so "cats" finds
+    "cat"); a CJK run must appear as written (a phrase of its characters). User text
+    never reaches MATCH raw, so quotes, ``NEAR``, ``*`` or a column filter typed into the
+    search box cannot raise a syntax error."""
+    terms: list[str] = []
+    for word in _WORD.findall(text or ""):
+        parts = _split_cjk(word).split()
+        terms.append('"' + " ".join(parts) + '"')
+        if len(terms) >= MAX_SEARCH_TERMS:
+            break
+    return " AND ".join(terms) if terms else None
+
+
+def _encode_cursor(sort: str, key: int, total: int, exact: bool) -> str:
+    raw = json.dumps([1, sort, key, total, exact], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, sort: str) -> tuple[int, int, bool]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        version, c_sort, key, total, exact = json.loads(raw)
+        if version != 1 or not isinstance(key, int) or not isinstance(total, int):
+            raise ValueError
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
+        raise InvalidCursorError("This page link is no longer valid; reload the gallery.") from exc
+    if c_sort != sort:
+        raise InvalidCursorError("The sort order changed; reload the gallery from the top.")
+    return key, total, bool(exact)
+
+
+# --- the library ------------------------------------------------------------------------
+
+_COLUMNS = (
+    "id", "kind", "prompt", "model", "request", "options", "account", "job_id",
+    "remote_id", "file_id", "width", "height", "duration", "path", "thumb_path",
+    "created_at", "finished_at", "favorite", "tags", "source", "search_text",
+)
+_INSERT_SQL = (
+    f"INSERT INTO items ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' for _ in _COLUMNS)})"
+)
+_ITEM_FIELDS = frozenset(
+    {"kind", "prompt", "model", "request", "options", "account", "job_id", "remote_id",
+     "file_id", "width", "height", "duration", "path", "thumb_path", "created_at",
+     "finished_at", "favorite", "tags", "source"}
+)
+
+
+class Library:
+    """Create with ``await Library.open(db_path, root_dir)``."""
+
+    def __init__(self, db: Database, root_dir: Path) -> None:
+        self._db = db
+        self._root = root_dir
+        self._real_root = root_dir.resolve()
+        self._root_prefixes = tuple(
+            os.path.join(os.path.normpath(os.path.abspath(r)), "")
+            for r in {self._real_root, self._root})
+        # Names handed out by target_path but maybe not on disk yet (a download is still
+        # streaming into "<name>.part"): two jobs finishing in the same minute with the
+        # same prompt must not be given the same file.
+        self._reserved: set[Path] = set()
+        self._reserve_lock = threading.Lock()
+
+    @classmethod
+    async def open(cls, db_path: Path, root_dir: Path) -> Library:
+        root_dir = Path(root_dir).expanduser()
+        root_dir.mkdir(parents=True, exist_ok=True)
+        db = await Database.open(db_path, MIGRATIONS, label="library index")
+
+        def tune(conn: sqlite3.Connection) -> None:
+            # A 100 000-item index is ~80 MB; the default 2 MB page cache makes every page
+            # of the gallery re-read rows scattered over the file.
+            conn.execute("PRAGMA cache_size = -32000")
+            conn.execute("PRAGMA mmap_size = 268435456")
+
+        await db.run(tune)
+        return cls(db, root_dir)
+
+    async def close(self) -> None:
+        await self._db.close()
+
+    @property
+    def root(self) -> Path:
+        return self._root
+
+    @property
+    def db(self) -> Database:
+        return self._db
+
+    # --- file names -----------------------------------------------------------------------
+    def target_path(self, kind: str, model: str | None, prompt: str | None, ext: str | None,
+                    when: datetime | None = None) -> Path:
+        """A fresh, sanitized file path for a new result, inside the library folder.
+
+        ``root/2026-11-29/2026-11-29_1432_veo-3-1_a-cat-walks-across.mp4``; ``-2``, ``-3``
+        … when taken (on disk, as a ``.part`` download, or reserved by an earlier call).
+        The day folder is created. Raises ``naming.UnsafePathError`` rather than ever
+        returning a path outside the root (e.g. through a symlinked day folder)."""
+        when = _utc(when) or datetime.now(UTC)
+        if ext is None or not ext.strip():
+            ext = {"video": "mp4", "image": "png", "audio": "mp3"}.get(kind)
+        folder = self._real_root / naming.safe_component(naming.day_folder(when))
+        naming.ensure_inside(self._real_root, folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        base = naming.item_file_name(model, prompt, ext, when)
+        with self._reserve_lock:
+            n = 1
+            while True:
+                name = base if n == 1 else naming.with_counter(base, n)
+                candidate = folder / name
+                if (candidate not in self._reserved and not candidate.exists()
+                        and not candidate.with_name(name + ".part").exists()):
+                    break
+                n += 1
+            path = naming.ensure_inside(self._real_root, candidate)
+            self._reserved.add(path)
+        return path
+
+    def _store_path(self, path: Path | str) -> str:
+        text = os.path.normpath(os.path.join(self._real_root, path))
+        # Lexical first, on strings (bulk imports store 100 000 paths), then through symlinks.
+        for root in self._root_prefixes:
+            if text.startswith(root):
+                return text[len(root):].replace(os.sep, "/")
+        real = Path(text).resolve()
+        if real.is_relative_to(self._real_root):
+            return real.relative_to(self._real_root).as_posix()
+        # Indexed from elsewhere: kept absolute, and never deleted by remove().
+        return str(real)
+
+    def _load_path(self, stored: str) -> Path:
+        p = Path(stored)
+        return p if p.is_absolute() else self._root / p
+
+    def _row_to_item(self, row: sqlite3.Row) -> LibraryItem:
+        tags = row["tags"]
+        return LibraryItem(
+            id=row["id"],
+            kind=row["kind"],
+            prompt=row["prompt"],
+            model=row["model"],
+            path=self._load_path(row["path"]),
+            request=json.loads(row["request"]),
+            options=json.loads(row["options"]),
+            account=row["account"],
+            job_id=row["job_id"],
+            remote_id=row["remote_id"],
+            file_id=row["file_id"],
+            width=row["width"],
+            height=row["height"],
+            duration=row["duration"],
+            thumb_path=Path(row["thumb_path"]) if row["thumb_path"] else None,
+            created_at=_from_iso(row["created_at"]) or datetime.now(UTC),
+            finished_at=_from_iso(row["finished_at"]),
+            favorite=bool(row["favorite"]),
+            tags=tags.split("\n") if tags else [],
+            source=row["source"],
+        )
+
+    def _row_values(self, fields: Mapping[str, Any]) -> tuple[list[Any], int]:
+        unknown = set(fields) - _ITEM_FIELDS
+        if unknown:
+            raise TypeError(f"Unknown library item field(s): {', '.join(sorted(unknown))}")
+        kind = fields.get("kind")
+        if kind not in KINDS:
+            raise LibraryError(f"Unknown item kind {kind!r}: expected one of {', '.join(KINDS)}.")
+        source = fields.get("source") or "app"
+        if source not in SOURCES:
+            raise LibraryError(f"Unknown item source {source!r}.")
+        if fields.get("path") is None:
+            raise LibraryError("A library item needs the path of its file.")
+        created = _utc(fields.get("created_at")) or datetime.now(UTC)
+        thumb = fields.get("thumb_path")
+        prompt = str(fields.get("prompt") or "")
+        tags = normalize_tags(fields.get("tags"))
+        values = {
+            "id": _micros(created),
+            "kind": kind,
+            "prompt": prompt,
+            "model": str(fields.get("model") or ""),
+            "request": json.dumps(fields.get("request") or {}, ensure_ascii=False, default=str),
+            "options": json.dumps(fields.get("options") or {}, ensure_ascii=False, default=str),
+            "account": fields.get("account"),
+            "job_id": fields.get("job_id"),
+            "remote_id": fields.get("remote_id") or None,
+            "file_id": fields.get("file_id"),
+            "width": fields.get("width"),
+            "height": fields.get("height"),
+            "duration": fields.get("duration"),
+            "path": self._store_path(fields["path"]),
+            "thumb_path": str(thumb) if thumb else None,
+            "created_at": _iso(created),
+            "finished_at": _iso(fields.get("finished_at")),
+            "favorite": int(bool(fields.get("favorite"))),
+            "tags": "\n".join(tags),
+            "source": source,
+            "search_text": search_text(prompt, tags),
+        }
+        return [values[c] for c in _COLUMNS], values["id"]
+
+    # --- writing --------------------------------------------------------------------------
+    async def add(self, **fields: Any) -> LibraryItem:
+        """Index one result. ``kind`` and ``path`` are required; see ``LibraryItem`` for the
+        rest. Idempotent by ``remote_id``: adding a result that is already indexed returns
+        the existing item unchanged (a job resumed after a crash may add twice)."""
+        values, key = self._row_values(fields)
+        remote_id = values[_COLUMNS.index("remote_id")]
+        key_pos = _COLUMNS.index("id")
+
+        def insert(conn: sqlite3.Connection) -> sqlite3.Row:
+            with conn:
+                if remote_id is not None:
+                    row = conn.execute("SELECT * FROM items WHERE remote_id = ?",
+                                       (remote_id,)).fetchone()
+                    if row is not None:
+                        return row
+                item_id = key
+                # Two items created in the same microsecond: nudge, keeping the id unique.
+                while conn.execute("SELECT 1 FROM items WHERE id = ?", (item_id,)).fetchone():
+                    item_id += 1
+                values[key_pos] = item_id
+                conn.execute(_INSERT_SQL, values)
+                return conn.execute("SELECT * FROM items WHERE id = ?", (item_id,)).fetchone()
+
+        row = await self._db.run(insert)
+        item = self._row_to_item(row)
+        with self._reserve_lock:
+            self._reserved.discard(item.path.resolve())
+        return item
+
+    async def add_many(self, items: Iterable[Mapping[str, Any]]) -> int:
+        """Bulk insert in one transaction (imports, benchmarks). Items whose ``remote_id``
+        is already indexed are skipped. Returns how many were added."""
+        prepared = [self._row_values(f) for f in items]
+        key_pos = _COLUMNS.index("id")
+        remote_pos = _COLUMNS.index("remote_id")
+
+        def insert(conn: sqlite3.Connection) -> int:
+            if not prepared:
+                return 0
+            with conn:
+                remote = [v[remote_pos] for v, _ in prepared if v[remote_pos] is not None]
+                taken_remote: set[str] = set()
+                for i in range(0, len(remote), 500):
+                    chunk = remote[i:i + 500]
+                    taken_remote.update(r[0] for r in conn.execute(
+                        f"SELECT remote_id FROM items WHERE remote_id IN ({','.join('?' * len(chunk))})",
+                        chunk))
+                lo = min(k for _, k in prepared)
+                hi = max(k for _, k in prepared) + len(prepared)
+                used = {r[0] for r in conn.execute(
+                    "SELECT id FROM items WHERE id BETWEEN ? AND ?", (lo, hi))}
+                rows: list[list[Any]] = []
+                for values, key in prepared:
+                    remote_id = values[remote_pos]
+                    if remote_id is not None:
+                        if remote_id in taken_remote:
+                            continue
+                        taken_remote.add(remote_id)
+                    while key in used:
+                        key += 1
+                    used.add(key)
+                    values[key_pos] = key
+                    rows.append(values)
+                conn.executemany(_INSERT_SQL, rows)
+            return len(rows)
+
+        return await self._db.run(insert)
+
+    async def set_favorite(self, item_id: int, on: bool) -> None:
+        await self._db.execute("UPDATE items SET favorite = ? WHERE id = ?", (int(bool(on)), item_id))
+
+    async def set_tags(self, item_id: int, tags: Iterable[str]) -> list[str]:
+        clean = normalize_tags(tags)
+
+        def update(conn: sqlite3.Connection) -> None:
+            with conn:
+                row = conn.execute("SELECT prompt FROM items WHERE id = ?", (item_id,)).fetchone()
+                if row is not None:
+                    conn.execute("UPDATE items SET tags = ?, search_text = ? WHERE id = ?",
+                                 ("\n".join(clean), search_text(row["prompt"], clean), item_id))
+
+        await self._db.run(update)
+        return clean
+
+    async def set_thumbnail(self, item_id: int, thumb_path: Path | None) -> None:
+        await self._db.execute("UPDATE items SET thumb_path = ? WHERE id = ?",
+                               (str(thumb_path) if thumb_path else None, item_id))
+
+    async def remove(self, item_id: int, delete_file: bool = False) -> bool:
+        """Drop the item from the index; with ``delete_file`` also delete its file — only
+        when that file lies inside the library folder. Returns False if there was no such
+        item. Thumbnails stay: they are a cache keyed by content, possibly shared."""
+
+        def delete(conn: sqlite3.Connection) -> str | None:
+            with conn:
+                row = conn.execute("SELECT path FROM items WHERE id = ?", (item_id,)).fetchone()
+                if row is None:
+                    return None
+                conn.execute("DELETE FROM items WHERE id = ?", (item_id,))
+                return str(row["path"])
+
+        stored = await self._db.run(delete)
+        if stored is None:
+            return False
+        if delete_file:
+            path = self._load_path(stored)
+            try:
+                real = naming.ensure_inside(self._real_root, path)
+            except naming.UnsafePathError:
+                return True
+            try:
+                os.remove(real)
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                raise LibraryError(
+                    f"The item was removed from the library, but its file could not be "
+                    f"deleted ({exc.strerror or exc}): {path}") from exc
+        return True
+
+    # --- reading --------------------------------------------------------------------------
+    async def get(self, item_id: int) -> LibraryItem | None:
+        rows = await self._db.execute("SELECT * FROM items WHERE id = ?", (item_id,))
+        return self._row_to_item(rows[0]) if rows else None
+
+    async def by_remote_id(self, remote_id: str) -> LibraryItem | None:
+        rows = await self._db.execute("SELECT * FROM items WHERE remote_id = ?", (remote_id,))
+        return self._row_to_item(rows[0]) if rows else None
+
+    async def by_job_id(self, job_id: int) -> list[LibraryItem]:
+        rows = await self._db.execute(
+            "SELECT * FROM items WHERE job_id = ? ORDER BY id", (job_id,))
+        return [self._row_to_item(r) for r in rows]
+
+    async def remote_ids(self) -> set[str]:
+        """Every remote id already in the library (the importer skips these)."""
+        rows = await self._db.execute("SELECT remote_id FROM items WHERE remote_id IS NOT NULL")
+        return {r[0] for r in rows}
+
+    async def models(self) -> list[tuple[str, int]]:
+        """(model, item count) for the gallery's model filter, most used first."""
+        rows = await self._db.execute(
+            "SELECT substr(key, 7) AS model, n FROM item_counts "
+            "WHERE key LIKE 'model:%' AND n > 0 ORDER BY n DESC, model")
+        return [(r["model"], r["n"]) for r in rows]
+
+    async def count(self, query: LibraryQuery | None = None, cap: int | None = None) -> int:
+        """Exact number of matching items (may scan every match; ``cap`` stops early)."""
+        q = query or LibraryQuery()
+        return await self._db.run(lambda conn: _count(conn, q, cap)[0])
+
+    async def page(self, query: LibraryQuery | None = None, cursor: str | None = None,
+                   limit: int = 100) -> LibraryPage:
+        """One page of items matching ``query``, newest (or oldest) first.
+
+        Keyset paging: the cursor holds the last item's id (its time), so a page costs the same
+        at item 99 900 as at item 0, and items added meanwhile never shift or repeat. The
+        total is counted once, on the first page, and carried in the cursor."""
+        q = query or LibraryQuery()
+        if q.sort not in ("newest", "oldest"):
+            raise LibraryError(f"Unknown sort order {q.sort!r}.")
+        limit = max(1, min(int(limit), MAX_PAGE))
+        after: int | None = None
+        known: tuple[int, bool] | None = None
+        if cursor:
+            after, total, exact = _decode_cursor(cursor, q.sort)
+            known = (total, exact)
+
+        def work(conn: sqlite3.Connection) -> tuple[list[sqlite3.Row], tuple[int, bool]]:
+            rows = _select_page(conn, q, after, limit + 1)
+            return rows, known if known is not None else _count(conn, q, COUNT_CAP)
+
+        rows, (total, exact) = await self._db.run(work)
+        more = len(rows) > limit
+        rows = rows[:limit]
+        items = [self._row_to_item(r) for r in rows]
+        next_cursor = (_encode_cursor(q.sort, rows[-1]["id"], total, exact)
+                       if more else None)
+        return LibraryPage(items=items, next_cursor=next_cursor, total=total, total_exact=exact)
+
+
+# --- query building ---------------------------------------------------------------------
+
+def _filters(q: LibraryQuery, alias: str) -> tuple[list[str], list[Any]]:
+    where: list[str] = []
+    params: list[Any] = []
+    if q.kind is not None:
+        where.append(f"{alias}.kind = ?")
+        params.append(q.kind)
+    if q.model is not None:
+        where.append(f"{alias}.model = ?")
+        params.append(q.model)
+    if q.favorite is not None:
+        # A literal, not a parameter: only then can SQLite use the favorites-only index.
+        where.append(f"{alias}.favorite = {1 if q.favorite else 0}")
+    if q.date_from is not None:
+        where.append(f"{alias}.id >= ?")
+        params.append(_micros(q.date_from))
+    if q.date_to is not None:
+        where.append(f"{alias}.id < ?")
+        params.append(_micros(q.date_to))
+    return where, params
+
+
+def _select_page(conn: sqlite3.Connection, q: LibraryQuery, after: int | None,
+                 limit: int) -> list[sqlite3.Row]:
+    desc = q.sort == "newest"
+    where, params = _filters(q, "i")
+    match = fts_query(q.text)
+    if after is not None:
+        where.append("i.id < ?" if desc else "i.id > ?")
+        params.append(after)
+    order = "DESC" if desc else "ASC"
+    if match is None:
+        sql = "SELECT i.* FROM items AS i"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += f" ORDER BY i.id {order} LIMIT ?"
+        return conn.execute(sql, [*params, limit]).fetchall()
+    # Drive the search from the FTS index, walking its rowid (= item id) in page order,
+    # so a common word stops after one page instead of sorting every match.
+    fts_where = ["items_fts MATCH ?"]
+    fts_params: list[Any] = [match]
+    if after is not None:
+        fts_where.append("f.rowid < ?" if desc else "f.rowid > ?")
+        fts_params.append(after)
+    sql = (
+        "SELECT i.* FROM items_fts AS f CROSS JOIN items AS i ON i.id = f.rowid"
+        f" WHERE {' AND '.join(fts_where + where)}"
+        f" ORDER BY f.rowid {order} LIMIT ?"
+    )
+    return conn.execute(sql, [*fts_params, *params, limit]).fetchall()
+
+
+def _counter_key(q: LibraryQuery) -> str | None:
+    """The item_counts key holding this query's total, if one does."""
+    if fts_query(q.text) is not None or q.date_from is not None or q.date_to is not None:
+        return None
+    if q.kind is not None and q.model is not None:
+        return None
+    prefix = {None: "", True: "favorite "}.get(q.favorite)
+    if prefix is None:  # favorite=False: not counted separately
+        return None
+    if q.kind is not None:
+        return f"{prefix}kind:{q.kind}"
+    if q.model is not None:
+        return f"{prefix}model:{q.model}"
+    return "favorite" if q.favorite else "all"
+
+
+def _count(conn: sqlite3.Connection, q: LibraryQuery, cap: int | None) -> tuple[int, bool]:
+    """(count, exact). With ``cap``, stops after ``cap`` matches and reports (cap, False)."""
+    key = _counter_key(q)
+    if key is not None:
+        row = conn.execute("SELECT n FROM item_counts WHERE key = ?", (key,)).fetchone()
+        return (int(row[0]) if row else 0), True
+    match = fts_query(q.text)
+    where, params = _filters(q, "i")
+    if match is None:
+        inner = "SELECT 1 FROM items AS i" + (" WHERE " + " AND ".join(where) if where else "")
+    elif not where:
+        inner = "SELECT 1 FROM items_fts WHERE items_fts MATCH ?"
+        params = [match]
+    else:
+        inner = ("SELECT 1 FROM items_fts AS f CROSS JOIN items AS i ON i.id = f.rowid"
+                 f" WHERE items_fts MATCH ? AND {' AND '.join(where)}")
+        params = [match, *params]
+    if cap is not None:
+        inner += f" LIMIT {int(cap) + 1}"
+    n = int(conn.execute(f"SELECT COUNT(*) FROM ({inner})", params).fetchone()[0])
+    if cap is not None and n > cap:
+        return cap, False
+    return n, True
