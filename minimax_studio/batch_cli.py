@@ -1,0 +1,296 @@
+"""``minimax-studio batch SHEET [--sandbox] [--dry-run]`` — run a sheet of jobs headless.
+
+A sheet is CSV or JSON (a list of objects), one row per job. Its keys are ``kind``
+(``video`` or ``image``), the create call's own field names (``model``, ``prompt``,
+``options``, ``aspectRatio``, ``resolution``, ``duration``, ``quality``, ``quantity`` …),
+file slots (``fileID``, ``end_frame_fileID``, ``fileID2``, ``videoFileID1``,
+``audioFileID1``, ``referenceFileId1``, ``characterFileId`` …) holding local paths
+(relative to the sheet), and an optional ``account``.
+
+Every row is checked before anything is sent. The jobs run on the same engine, journal and
+library as the app. Run it again after an interruption and it resumes: the batch is keyed
+by the sheet's path and content hash in the journal, so no row is sent twice.
+
+Composition root without Qt: this module wires client, journal, library and engine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import csv
+import hashlib
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from minimax_studio.core.engine import Engine, EngineConfig, validate_request
+from minimax_studio.core.jobs import FILE_SLOT_RE, Job, JobKind, JobState, file_id_account
+from minimax_studio.core.journal import Journal
+from minimax_studio.paths import app_paths
+
+TOKEN_ENV = "MINIMAX_STUDIO_TOKEN"
+_KINDS = ("video", "image")
+
+
+@dataclass
+class Row:
+    number: int  # 1-based, as a person counts the rows of a sheet (header not counted)
+    kind: JobKind
+    request: dict[str, Any]
+    account: str | None
+
+
+class SheetError(Exception):
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+# --- reading and checking the sheet --------------------------------------------------------
+
+def _raw_rows(path: Path, text: str) -> tuple[list[dict[str, Any]], bool]:
+    """(rows, came_from_csv). CSV values are strings; JSON keeps its types."""
+    if path.suffix.lower() == ".json" or text.lstrip().startswith("["):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise SheetError([f"{path.name}: not valid JSON (line {exc.lineno}: {exc.msg})."]) from exc
+        if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+            raise SheetError([f"{path.name}: a JSON sheet must be a list of objects, one per job."])
+        return data, False
+    reader = csv.DictReader(text.splitlines())
+    if not reader.fieldnames or "kind" not in [f.strip() for f in reader.fieldnames]:
+        raise SheetError([f"{path.name}: the first line must name the columns, including 'kind'."])
+    return [dict(r) for r in reader], True
+
+
+def _coerce(request: dict[str, Any]) -> dict[str, Any]:
+    try:
+        from minimax_studio.api.catalog import coerce_form_values
+    except ImportError:  # pragma: no cover - catalog written in parallel
+        return request
+    return dict(coerce_form_values(request))
+
+
+def parse_sheet(path: Path) -> tuple[list[Row], list[str], str]:
+    """(rows, problems, content sha256). Problems name the row and the field."""
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    rows_raw, from_csv = _raw_rows(path, data.decode("utf-8-sig"))
+    rows: list[Row] = []
+    problems: list[str] = []
+    if not rows_raw:
+        problems.append(f"{path.name}: the sheet has no rows.")
+    for n, raw in enumerate(rows_raw, start=1):
+        fields = {str(k).strip(): (v.strip() if isinstance(v, str) else v)
+                  for k, v in raw.items() if k is not None}
+        fields = {k: v for k, v in fields.items() if v is not None and v != ""}
+        kind = str(fields.pop("kind", "")).strip().lower()
+        account = fields.pop("account", None)
+        if kind not in _KINDS:
+            problems.append(f"row {n}: kind must be 'video' or 'image', not {kind or 'empty'!r}.")
+            continue
+        request = _coerce(fields) if from_csv else fields
+        for key, value in list(request.items()):
+            if FILE_SLOT_RE.match(key) and isinstance(value, str) and file_id_account(value) is None:
+                local = Path(value).expanduser()
+                request[key] = str(local if local.is_absolute() else (path.parent / local).resolve())
+        for p in validate_request(JobKind(kind), request):
+            problems.append(f"row {n}: {p}")
+        rows.append(Row(n, JobKind(kind), request, str(account) if account else None))
+    return rows, problems, digest
+
+
+def batch_key(path: Path, digest: str) -> str:
+    return hashlib.sha256(f"{path.resolve()}\n{digest}".encode()).hexdigest()[:32]
+
+
+def total_cost(rows: list[Row]) -> str:
+    low = high = 0
+    unknown = 0
+    for r in rows:
+        cost = _cost_obj(r)
+        if cost is None or cost.min_credits is None:
+            unknown += 1
+            continue
+        low += cost.min_credits
+        high += cost.max_credits if cost.max_credits is not None else cost.min_credits
+    text = f"{low} credits" if low == high else f"{low}–{high} credits"
+    if unknown:
+        text += f" (+ {unknown} job{'s' if unknown != 1 else ''} with an unpublished price)"
+    return text
+
+
+def _cost_obj(r: Row) -> Any | None:
+    try:
+        from minimax_studio.api import catalog
+    except ImportError:  # pragma: no cover
+        return None
+    try:
+        return catalog.video_cost(r.request) if r.kind is JobKind.VIDEO else catalog.image_cost(r.request)
+    except Exception:
+        return None
+
+
+# --- running ----------------------------------------------------------------------------------
+
+def _describe(job: Job) -> str:
+    return f"row {job.batch_row} [{job.kind.value} {job.model}]"
+
+
+async def _print_progress(engine: Engine, key: str, out: TextIO) -> None:
+    last: dict[int, tuple[str, int]] = {}
+    async for ev in engine.events():
+        job = ev.job
+        if job.batch_key != key:
+            continue
+        step = (ev.progress or 0) // 25
+        if last.get(job.id) == (ev.type, step):
+            continue
+        last[job.id] = (ev.type, step)
+        pct = f" {ev.progress}%" if ev.progress is not None and ev.type in ("uploading", "processing", "downloading") else ""
+        msg = f" — {ev.message}" if ev.message and ev.type in ("queued", "failed", "moderated", "needs_attention", "cancelled") else ""
+        print(f"{_describe(job)} {ev.type}{pct}{msg}", file=out, flush=True)
+
+
+async def _load_token() -> str | None:
+    token = os.environ.get(TOKEN_ENV)
+    if token:
+        return token.strip()
+    try:
+        from minimax_studio.core.secrets import load_token  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    try:
+        return await load_token()  # type: ignore[no-any-return]
+    except Exception:
+        return None
+
+
+async def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    sheet = Path(args.sheet).expanduser()
+    if not sheet.is_file():
+        print(f"No such sheet: {sheet}", file=err)
+        return 2
+    try:
+        rows, problems, digest = parse_sheet(sheet)
+    except SheetError as exc:
+        problems, rows, digest = exc.problems, [], ""
+    if problems:
+        print(f"{sheet.name}: {len(problems)} problem{'s' if len(problems) != 1 else ''}; nothing was sent.", file=err)
+        for p in problems:
+            print(f"  {p}", file=err)
+        return 2
+    print(f"{len(rows)} job{'s' if len(rows) != 1 else ''}; total cost {total_cost(rows)}.", file=out, flush=True)
+    if args.dry_run:
+        print("Dry run: nothing was sent.", file=out)
+        return 0
+
+    from minimax_studio.api.client import MiniMaxClient
+    from minimax_studio.core.library import Library
+
+    paths = app_paths().ensure()
+    sandbox: Any = None
+    speed = 1.0
+    if args.sandbox:
+        from minimax_studio.sandbox import Sandbox
+
+        speed = float(args.sandbox_speed)
+        # The sandbox keeps its state next to the journal so an interrupted sandbox batch
+        # finds its jobs again when resumed.
+        sandbox = Sandbox(speed=speed, state_file=paths.data_dir / "sandbox-state.json").start()
+        client = MiniMaxClient(sandbox.token, sandbox.base_url)
+    else:
+        token = await _load_token()
+        if not token:
+            print(f"No API token: set {TOKEN_ENV}, save the token in the app (Accounts), "
+                  "or try the sheet with --sandbox.", file=err)
+            return 2
+        client = MiniMaxClient(token)
+
+    poll = args.poll_interval if args.poll_interval else max(0.2, 15.0 / speed)
+    config = EngineConfig(
+        poll_initial=poll, poll_interval=poll, poll_max=max(poll * 4, poll),
+        busy_retry=max(0.2, 20.0 / speed) if not args.poll_interval else poll * 2,
+        route_refresh=max(0.2, 5.0 / speed) if not args.poll_interval else poll,
+        reconcile_delay=max(0.1, 5.0 / speed) if not args.poll_interval else poll,
+        transfer_retry=max(0.1, 2.0 / speed) if not args.poll_interval else poll / 2,
+        library_dir=paths.default_library_dir, thumbs_dir=paths.thumbnails_dir,
+    )
+    # A sandbox clock at `speed` stamps jobs `speed` times further from our send time.
+    config.reconcile_window = args.reconcile_window or config.reconcile_window * speed
+    journal = await Journal.open(paths.journal_db)
+    library = await Library.open(paths.library_db, paths.default_library_dir)
+    key = batch_key(sheet, digest)
+    engine = Engine(client, journal, library, config=config)
+    printer: asyncio.Task[None] | None = None
+    try:
+        printer = asyncio.create_task(_print_progress(engine, key, out))
+        await engine.start(resume=lambda j: j.batch_key == key)
+        known = {j.batch_row: j for j in await journal.jobs(batch_key=key, include_removed=True)}
+        if known:
+            print(f"Resuming: {len(known)} of {len(rows)} jobs were already sent by an earlier run.",
+                  file=out, flush=True)
+        ids = []
+        for row in rows:
+            job = known.get(row.number)
+            if job is None:
+                job = await engine.submit(row.kind, row.request, row.account, batch_key=key,
+                                          batch_row=row.number, source="batch", validate=False)
+            ids.append(job.id)
+        final = await engine.wait(ids, settled=True)
+    finally:
+        await engine.close()
+        if printer is not None:
+            printer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await printer
+        await library.close()
+        await journal.close()
+        await client.aclose()
+        if sandbox is not None:
+            sandbox.stop()
+
+    failures = [j for j in final if j.state is not JobState.COMPLETED]
+    done = len(final) - len(failures)
+    print(f"{done} of {len(final)} jobs completed.", file=out)
+    for j in sorted(final, key=lambda j: j.batch_row or 0):
+        if j.state is JobState.COMPLETED:
+            continue
+        print(f"  {_describe(j)} {j.state.value}: {j.reason or 'no reason recorded'}", file=err)
+    return 0 if not failures else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="minimax-studio batch",
+                                description="Run a sheet (CSV or JSON) of video/image jobs.")
+    p.add_argument("sheet", help="CSV or JSON file, one row per job")
+    p.add_argument("--sandbox", action="store_true", help="run against the built-in local emulator")
+    p.add_argument("--dry-run", action="store_true", help="check the sheet and print the cost; send nothing")
+    p.add_argument("--sandbox-speed", type=float, default=20.0, help=argparse.SUPPRESS)
+    p.add_argument("--poll-interval", type=float, default=None,
+                   help="seconds between status checks (default 15; less on the sandbox)")
+    # The sandbox's clock runs faster than ours; tests widen the reconcile time window.
+    p.add_argument("--reconcile-window", type=float, default=None, help=argparse.SUPPRESS)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        return asyncio.run(run(args))
+    except KeyboardInterrupt:
+        print("\nInterrupted. Run the same command again to resume; nothing will be sent twice.",
+              file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

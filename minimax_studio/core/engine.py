@@ -1,0 +1,1110 @@
+"""The job engine: submit → route → upload → create → poll → download → library, with
+every step journaled so that a job, once submitted, is never lost and never paid twice.
+
+One asyncio task per active job runs its pipeline; one dispatcher task hands queued jobs
+to accounts as slots free up. Nothing here knows about Qt: the view-models consume
+``events()``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import copy
+import logging
+import random
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from minimax_studio.api.errors import (
+    AccountOnHoldError,
+    APIConnectionError,
+    APIStatusError,
+    AuthenticationError,
+    BadRequestError,
+    CapacityError,
+    InsufficientCreditsError,
+    MalformedResponseError,
+    MiniMaxError,
+    ModeratedError,
+    NotFoundError,
+    UploadRejectedError,
+)
+from minimax_studio.core.jobs import (
+    FINAL_STATES,
+    EventType,
+    Job,
+    JobEvent,
+    JobKind,
+    JobState,
+    event_type_for,
+    file_id_account,
+    file_slots,
+)
+from minimax_studio.core.journal import Journal
+from minimax_studio.core.reconcile import Reconciler
+from minimax_studio.core.routing import NoRoute, RouteChoice, RoutePreview, Router, _get
+from minimax_studio.core.uploads import Uploads
+
+log = logging.getLogger(__name__)
+
+__all__ = ["Engine", "EngineConfig", "InvalidRequest", "RoutePreview"]
+
+# Hailuo status codes (videos.md). Images use the same table.
+_COMPLETED = 2
+_FAILED = 3
+_MODERATED = frozenset({5, 7, 14})
+_FINAL = frozenset({2, 3, 5, 7, 14})
+#: Our own marker in ``remote_status`` for "GET answered 404 on a job that existed".
+_GONE = 404
+
+
+@dataclass
+class EngineConfig:
+    #: First poll this long after the create call was answered.
+    poll_initial: float = 15.0
+    #: Then every ``poll_interval`` seconds (useapi's scripts: 15–30 s) …
+    poll_interval: float = 15.0
+    #: … growing by this factor per poll, up to ``poll_max`` (1.0 = fixed interval).
+    poll_growth: float = 1.0
+    poll_max: float = 60.0
+    #: After 429/502/504/timeouts while polling, the interval is multiplied by this.
+    backoff_factor: float = 2.0
+    #: Poll errors in a row before the job is shown as needing attention.
+    poll_error_limit: int = 12
+    #: After a 429 on create, wait this long before that job is routed again.
+    busy_retry: float = 20.0
+    #: Seconds between ``scheduler/available`` reads while jobs wait for a slot.
+    route_refresh: float = 5.0
+    check_credits: bool = True
+    #: Reconcile a lost create: first look after ``reconcile_delay``, try ``reconcile_attempts``
+    #: times (the site may list the job late), match items made within ``reconcile_window``.
+    reconcile_delay: float = 5.0
+    reconcile_attempts: int = 3
+    reconcile_window: float = 300.0
+    #: How long an account answering 412 (no credits) / 596 (on hold) is left alone.
+    pause_no_credits: float = 3600.0
+    pause_on_hold: float = 3 * 3600.0
+    max_concurrent_downloads: int = 4
+    max_concurrent_uploads: int = 3
+    download_attempts: int = 5
+    upload_attempts: int = 3
+    #: Retry wait after a failed download / upload attempt (doubles each time).
+    transfer_retry: float = 2.0
+    library_dir: Path | None = None
+    thumbs_dir: Path | None = None
+    thumb_size: int = 256
+    #: Agent attachments: take the watermark-free URL when the plan offers one.
+    prefer_no_watermark: bool = True
+
+
+class InvalidRequest(ValueError):
+    """The request cannot be sent as it is; ``problems`` are readable sentences."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+# --- catalog (pure data, written in parallel; the engine works without it) ----------------
+
+def _catalog() -> Any | None:
+    try:
+        from minimax_studio.api import catalog
+    except ImportError:  # pragma: no cover - only while the catalog is being written
+        return None
+    return catalog
+
+
+def validate_request(kind: JobKind, request: dict[str, Any]) -> list[str]:
+    problems: list[str] = []
+    if kind is JobKind.AGENT:
+        if not str(request.get("prompt") or "").strip():
+            problems.append("prompt: the agent needs a prompt saying what to make.")
+        if not request.get("models"):
+            problems.append("models: choose at least one model the agent may use.")
+        return problems
+    cat = _catalog()
+    if cat is not None:
+        fn = cat.validate_video_request if kind is JobKind.VIDEO else cat.validate_image_request
+        problems.extend(f"{p.field}: {p.message}" if p.field and not p.message.startswith(p.field)
+                        else p.message for p in fn(request))
+    for slot, value in file_slots(request).items():
+        if file_id_account(value) is None and not Path(value).is_file():
+            problems.append(f"{slot}: the file {value} does not exist.")
+    return problems
+
+
+def request_cost(kind: JobKind, request: dict[str, Any]) -> tuple[str | None, int | None]:
+    """(label, minimum credits) from the catalog, when it knows the price."""
+    cat = _catalog()
+    if cat is None or kind is JobKind.AGENT:
+        return None, None
+    try:
+        cost = cat.video_cost(request) if kind is JobKind.VIDEO else cat.image_cost(request)
+    except Exception:  # a price we cannot compute must never block a job
+        return None, None
+    return cost.label, cost.min_credits
+
+
+# --- small helpers -----------------------------------------------------------------------
+
+_EXT_BY_KIND = {
+    JobKind.VIDEO: (".mp4", {".mp4", ".mov", ".webm"}),
+    JobKind.IMAGE: (".png", {".png", ".jpg", ".jpeg", ".webp"}),
+}
+_EXT_BY_MIME = {"video/mp4": ".mp4", "image/png": ".png", "image/jpeg": ".jpg",
+                "image/webp": ".webp", "audio/mpeg": ".mp3", "audio/wav": ".wav"}
+
+
+def _ext_for(kind: str, url: str, mime: str | None = None) -> str:
+    """File extension from our own small allow-list, never from the server's name as is."""
+    if mime and mime.split(";")[0].strip().lower() in _EXT_BY_MIME:
+        return _EXT_BY_MIME[mime.split(";")[0].strip().lower()]
+    default, allowed = _EXT_BY_KIND.get(JobKind(kind) if kind in ("video", "image") else JobKind.IMAGE,
+                                        (".bin", set()))
+    suffix = Path(urlparse(url).path).suffix.lower()
+    return suffix if suffix in allowed else default
+
+
+def sniff_media(path: Path) -> str | None:
+    """'video' / 'image' / 'audio' from the file's first bytes, or None."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(16)
+    except OSError:
+        return None
+    if len(head) >= 12 and head[4:8] == b"ftyp":
+        return "video"
+    if head.startswith(b"\x1aE\xdf\xa3"):
+        return "video"  # webm / matroska
+    if head.startswith(b"\x89PNG") or head.startswith(b"\xff\xd8\xff") or head.startswith(b"GIF8"):
+        return "image"
+    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
+        return "image"
+    if head.startswith(b"RIFF") and head[8:12] == b"WAVE":
+        return "audio"
+    if head.startswith(b"ID3") or head[:2] in (b"\xff\xfb", b"\xff\xf3", b"\xff\xf2"):
+        return "audio"
+    return None
+
+
+def _item_percent(item: Any) -> int | None:
+    p = _get(item, "percent")
+    return int(p) if isinstance(p, int | float) else None
+
+
+def _status_of(item: Any) -> int | None:
+    s = _get(item, "status")
+    try:
+        return int(s) if s is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _best_media_url(item: Any) -> str | None:
+    url = getattr(item, "best_url", None)
+    if isinstance(url, str) and url:
+        return url
+    return _get(item, "downloadURL", "videoURL")
+
+
+class Engine:
+    def __init__(self, client: Any, journal: Journal, library: Any, *, config: EngineConfig | None = None,
+                 sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+                 router: Router | None = None) -> None:
+        self._client = client
+        self._journal = journal
+        self._library = library
+        self.config = config or EngineConfig()
+        self._sleep = sleep
+        cfg = self.config
+        self.router = router or Router(client, refresh_interval=cfg.route_refresh,
+                                       check_credits=cfg.check_credits)
+        self._uploads = Uploads(client, journal)
+        self._reconciler = Reconciler(client, window=cfg.reconcile_window)
+        self._active: dict[int, Job] = {}
+        self._queue: list[int] = []
+        self._not_before: dict[int, float] = {}
+        self._min_credits: dict[int, int | None] = {}
+        self._prefer: dict[int, dict[str, int]] = {}
+        self._tasks: dict[int, asyncio.Task[None]] = {}
+        self._subscribers: list[asyncio.Queue[JobEvent | None]] = []
+        self._changed = asyncio.Condition()
+        self._wake = asyncio.Event()
+        self._dispatcher: asyncio.Task[None] | None = None
+        self._download_sem = asyncio.Semaphore(cfg.max_concurrent_downloads)
+        self._upload_sem = asyncio.Semaphore(cfg.max_concurrent_uploads)
+        self._dispatch_lock = asyncio.Lock()
+        self._closed = False
+        self._started = False
+
+    # ===================================================================== public API
+    async def start(self, resume: Callable[[Job], bool] | None = None) -> None:
+        """Pick up every unfinished job where it was (``resume`` narrows which: the batch
+        command resumes only its own sheet's jobs)."""
+        if self._started:
+            return
+        self._started = True
+        for job in await self._journal.jobs(unfinished=True):
+            if resume is not None and not resume(job):
+                continue
+            await self._resume(job)
+        self._dispatcher = asyncio.create_task(self._dispatch_loop(), name="engine-dispatch")
+
+    async def close(self) -> None:
+        """Stop every task without touching job states: the journal resumes them next time."""
+        self._closed = True
+        tasks = list(self._tasks.values())
+        if self._dispatcher is not None:
+            tasks.append(self._dispatcher)
+        for t in tasks:
+            t.cancel()
+        for t in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await t
+        self._tasks.clear()
+        for q in self._subscribers:
+            q.put_nowait(None)
+
+    async def submit(self, kind: JobKind | str, request: dict[str, Any], account: str | None = None,
+                     *, batch_key: str | None = None, batch_row: int | None = None,
+                     source: str = "app", validate: bool = True) -> Job:
+        """Journal the job (before any request), then queue it. Raises InvalidRequest."""
+        kind = JobKind(kind)
+        request = {k: v for k, v in dict(request).items() if v is not None and v != ""}
+        account = account or request.pop("account", None) or None
+        if validate:
+            problems = validate_request(kind, request)
+            if problems:
+                raise InvalidRequest(problems)
+        label, min_credits = request_cost(kind, request)
+        job = Job(id=0, kind=kind, state=JobState.QUEUED, request=request, cost=label,
+                  pinned_account=account, batch_key=batch_key, batch_row=batch_row, source=source)
+        await self._journal.create_job(job, message=f"{kind.value} job created")
+        self._min_credits[job.id] = min_credits
+        self._active[job.id] = job
+        self._queue.append(job.id)
+        await self._emit(job, EventType.QUEUED)
+        self._wake.set()
+        return self._snapshot(job)
+
+    async def submit_many(self, items: Iterable[tuple[JobKind | str, dict[str, Any]]
+                                              | tuple[JobKind | str, dict[str, Any], str | None]],
+                          *, batch_key: str | None = None, source: str = "app") -> list[Job]:
+        """Submit several jobs; all are validated before the first is journaled."""
+        rows = [(JobKind(it[0]), dict(it[1]), it[2] if len(it) > 2 else None) for it in items]
+        problems = [f"job {i + 1}: {p}" for i, (k, r, _) in enumerate(rows) for p in validate_request(k, r)]
+        if problems:
+            raise InvalidRequest(problems)
+        return [await self.submit(k, r, a, batch_key=batch_key, batch_row=i, source=source, validate=False)
+                for i, (k, r, a) in enumerate(rows)]
+
+    async def jobs(self, kind: JobKind | str | None = None) -> list[Job]:
+        found = await self._journal.jobs(kind=JobKind(kind) if kind else None)
+        return [self._snapshot(self._active[j.id]) if j.id in self._active else j for j in found]
+
+    async def get(self, job_id: int) -> Job | None:
+        if job_id in self._active:
+            return self._snapshot(self._active[job_id])
+        return await self._journal.get(job_id)
+
+    async def history(self, job_id: int) -> list[Any]:
+        return await self._journal.history(job_id)
+
+    def events(self) -> AsyncIterator[JobEvent]:
+        """Every job event from now on, until ``close``. Each call is its own subscription."""
+        q: asyncio.Queue[JobEvent | None] = asyncio.Queue()
+        self._subscribers.append(q)
+
+        async def gen() -> AsyncIterator[JobEvent]:
+            try:
+                while True:
+                    ev = await q.get()
+                    if ev is None:
+                        return
+                    yield ev
+            finally:
+                with contextlib.suppress(ValueError):
+                    self._subscribers.remove(q)
+
+        return gen()
+
+    async def wait(self, job_ids: Sequence[int], *, timeout: float | None = None,
+                   settled: bool = False) -> list[Job]:
+        """Wait until every job is final (or, with ``settled``, also needs attention)."""
+        stop = set(FINAL_STATES) | ({JobState.NEEDS_ATTENTION} if settled else set())
+
+        async def done() -> list[Job]:
+            async with self._changed:
+                while True:
+                    jobs = [await self.get(i) for i in job_ids]
+                    if all(j is None or j.state in stop for j in jobs):
+                        return [j for j in jobs if j is not None]
+                    await self._changed.wait()
+
+        return await asyncio.wait_for(done(), timeout)
+
+    async def preview_route(self, kind: JobKind | str, request: dict[str, Any],
+                            account: str | None = None) -> RoutePreview:
+        kind = JobKind(kind)
+        label, min_credits = request_cost(kind, request)
+        probe = Job(id=-1, kind=kind, state=JobState.QUEUED, request=dict(request),
+                    pinned_account=account or request.get("account"))
+        try:
+            await self.router.refresh()
+        except MiniMaxError as exc:
+            return RoutePreview(None, exc.message, label)
+        choice = self.router.choose(probe, slot_holders=self._slot_holders(), cost_min=min_credits,
+                                    required_account=self._required_account(probe),
+                                    prefer=await self._prefer_for(probe))
+        if isinstance(choice, RouteChoice):
+            return RoutePreview(choice.account, choice.reason, label)
+        return RoutePreview(None, choice.reason, label)
+
+    async def cancel(self, job_id: int) -> Job:
+        job = self._active.get(job_id) or await self._journal.get(job_id)
+        if job is None:
+            raise KeyError(job_id)
+        if job.is_final:
+            return self._snapshot(job)
+        if job.state is JobState.SUBMITTING:
+            # The create call is in flight: its answer decides what there is to cancel.
+            job.cancel_requested = True
+            await self._commit(job, None, "Cancel requested; waiting for the create call to answer.")
+            return self._snapshot(job)
+        await self._stop_task(job_id)
+        if job_id in self._queue:
+            self._queue.remove(job_id)
+        await self._cancel_remote(job)
+        await self._discard_partial(job)
+        job.mark_cancelled("Cancelled by you.")
+        await self._finish(job)
+        return self._snapshot(job)
+
+    async def retry(self, job_id: int) -> Job:
+        """A new job from the same request (the old one keeps its story)."""
+        old = await self.get(job_id)
+        if old is None:
+            raise KeyError(job_id)
+        if not (old.is_final or old.state is JobState.NEEDS_ATTENTION):
+            raise ValueError("Only a finished job or one that needs attention can be retried.")
+        return await self.submit(old.kind, copy.deepcopy(old.request), old.pinned_account,
+                                 source=old.source)
+
+    async def remove(self, job_id: int) -> None:
+        job = self._active.get(job_id) or await self._journal.get(job_id)
+        if job is None:
+            return
+        if not job.is_final:
+            if job.state is JobState.SUBMITTING:
+                raise ValueError("The job is being sent right now; cancel it first.")
+            await self.cancel(job_id)
+            job = self._active.get(job_id) or job
+        self._active.pop(job_id, None)
+        await self._journal.mark_removed(job_id)
+        await self._emit(job, EventType.REMOVED)
+
+    # ===================================================================== resume
+    async def _resume(self, job: Job) -> None:
+        self._active[job.id] = job
+        _, self._min_credits[job.id] = request_cost(job.kind, job.request)
+        state = job.state
+        if state is JobState.QUEUED:
+            self._queue.append(job.id)
+        elif state is JobState.UPLOADING or (state is JobState.SUBMITTING and job.create_sent_at is None):
+            # Why: nothing was created yet (the create call had not been sent), so routing
+            # it again — possibly to another account — cannot pay twice.
+            job.requeue("Restarted before the job was sent; queued again.")
+            await self._commit(job, EventType.QUEUED)
+            self._queue.append(job.id)
+        elif state is JobState.SUBMITTING:
+            # Why: the create call was sent but its answer never arrived (crash, kill).
+            # Hailuo may have created it: look before anything is sent again.
+            self._spawn(job, self._reconcile_then_poll(job, "the app stopped before the create call answered"))
+        elif state in (JobState.SUBMITTED, JobState.PROCESSING):
+            self._spawn(job, self._poll_then_download(job))
+        elif state is JobState.DOWNLOADING:
+            # Why: refresh the URLs first — CDN links may have expired (or the sandbox
+            # moved ports) while we were down; the .part file resumes by Range.
+            self._spawn(job, self._download_then_finish(job, refresh_urls=True))
+        elif state is JobState.NEEDS_ATTENTION and job.remote_ids:
+            # Why: it exists remotely (ids known) and was stuck on errors we could not get
+            # past (token, downloads); a new session may get past them.
+            self._spawn(job, self._poll_then_download(job))
+
+    # ===================================================================== dispatch
+    def _slot_holders(self) -> list[Job]:
+        return [j for j in self._active.values() if j.holds_slot]
+
+    def _required_account(self, job: Job) -> str | None:
+        owners = {file_id_account(v) for v in file_slots(job.request).values()} - {None}
+        return next(iter(owners)) if len(owners) == 1 else None
+
+    async def _prefer_for(self, job: Job) -> dict[str, int]:
+        cached = self._prefer.get(job.id)
+        if cached is None:
+            try:
+                hashes = await self._uploads.hashes(job.request)
+            except UploadRejectedError:
+                hashes = []
+            cached = await self._journal.accounts_with_files(hashes)
+            if job.id > 0:
+                self._prefer[job.id] = cached
+        return cached
+
+    async def _dispatch_loop(self) -> None:
+        while not self._closed:
+            self._wake.clear()
+            try:
+                delay = await self._dispatch_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the dispatcher must survive anything; the job shows why
+                log.exception("dispatcher round failed")
+                delay = self.config.route_refresh
+            if delay is None:
+                await self._wake.wait()
+            else:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout=delay)
+
+    async def _dispatch_once(self) -> float | None:
+        if not self._queue:
+            return None
+        async with self._dispatch_lock:
+            try:
+                await self.router.refresh()
+            except AuthenticationError as exc:
+                for job_id in list(self._queue):
+                    await self._fail_queued(self._active[job_id], exc.message)
+                return None
+            except MiniMaxError as exc:
+                for job_id in self._queue:
+                    await self._note_waiting(self._active[job_id], f"Waiting: cannot read account capacity ({exc.message})")
+                return self.config.route_refresh
+            now = time.monotonic()
+            next_at: float | None = None
+            for job_id in list(self._queue):
+                job = self._active[job_id]
+                nb = self._not_before.get(job_id, 0.0)
+                if nb > now:
+                    next_at = min(next_at or nb, nb)
+                    continue
+                choice = self.router.choose(job, slot_holders=self._slot_holders(),
+                                            cost_min=self._min_credits.get(job_id),
+                                            required_account=self._required_account(job),
+                                            prefer=await self._prefer_for(job))
+                if isinstance(choice, NoRoute):
+                    if choice.permanent:
+                        await self._fail_queued(job, "Not sent: " + choice.reason)
+                    else:
+                        await self._note_waiting(job, choice.reason)
+                    continue
+                self._queue.remove(job_id)
+                self._not_before.pop(job_id, None)
+                job.route(choice.account, choice.reason)
+                job.start_upload()
+                await self._commit(job, EventType.UPLOADING, choice.reason)
+                self._spawn(job, self._run(job))
+            if not self._queue:
+                return None
+            wait = self.config.route_refresh
+            if next_at is not None:
+                wait = min(wait, max(0.01, next_at - time.monotonic()))
+            return wait
+
+    async def _fail_queued(self, job: Job, reason: str) -> None:
+        if job.id in self._queue:
+            self._queue.remove(job.id)
+        job.mark_failed(reason)
+        await self._finish(job)
+
+    async def _note_waiting(self, job: Job, reason: str) -> None:
+        if job.reason != reason:
+            job.reason = reason
+            await self._commit(job, None, reason, history=True, event_type=EventType.QUEUED)
+
+    # ===================================================================== one job
+    def _spawn(self, job: Job, coro: Awaitable[None]) -> None:
+        async def runner() -> None:
+            try:
+                await coro
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # never a lost job: the reason is on it
+                log.exception("job %s crashed", job.id)
+                if not job.is_final:
+                    msg = f"Stopped by an internal error: {exc}. Retry or check the account."
+                    if job.state is not JobState.NEEDS_ATTENTION:
+                        job.needs_attention(msg)
+                    await self._commit(job, EventType.NEEDS_ATTENTION, msg)
+            finally:
+                if self._tasks.get(job.id) is asyncio.current_task():
+                    del self._tasks[job.id]
+
+        self._tasks[job.id] = asyncio.create_task(runner(), name=f"job-{job.id}")
+
+    async def _stop_task(self, job_id: int) -> None:
+        task = self._tasks.pop(job_id, None)
+        if task is not None and task is not asyncio.current_task():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+
+    async def _run(self, job: Job) -> None:
+        if not await self._upload(job):
+            return
+        created = await self._create(job)
+        if created:
+            await self._poll_then_download(job)
+
+    async def _upload(self, job: Job) -> bool:
+        assert job.account is not None
+        last_pct = -1
+
+        def progress(pct: int) -> None:
+            nonlocal last_pct
+            if pct // 5 != last_pct // 5:
+                last_pct = pct
+                job.progress = pct
+                self._emit_nowait(job, EventType.UPLOADING, pct)
+
+        if job.kind is JobKind.AGENT or not file_slots(job.request):
+            return True
+        delay = self.config.transfer_retry
+        for attempt in range(1, self.config.upload_attempts + 1):
+            try:
+                async with self._upload_sem:
+                    job.file_ids = await self._uploads.resolve(job.account, job.request, progress)
+                self._prefer.clear()  # some account now holds more of everyone's files
+                await self._journal.save(job, "uploaded", f"files on account {job.account}: "
+                                         + ", ".join(job.file_ids))
+                return True
+            except UploadRejectedError as exc:
+                job.mark_failed(exc.message)
+                await self._finish(job)
+                return False
+            except (InsufficientCreditsError, AccountOnHoldError) as exc:
+                await self._pause_account(job.account, exc)
+                await self._requeue(job, f"Account {job.account} was paused ({exc.message}); choosing another.")
+                return False
+            except AuthenticationError as exc:
+                job.mark_failed(exc.message)
+                await self._finish(job)
+                return False
+            except BadRequestError as exc:
+                job.mark_failed(f"The upload was rejected: {exc.message}")
+                await self._finish(job)
+                return False
+            except MiniMaxError as exc:
+                if attempt == self.config.upload_attempts:
+                    await self._requeue(job, f"Uploading failed ({exc.message}); queued again.",
+                                        delay=self.config.busy_retry)
+                    return False
+                await self._sleep(delay)
+                delay *= 2
+        return False
+
+    def _create_body(self, job: Job) -> dict[str, Any]:
+        body = {k: v for k, v in job.request.items() if v is not None and v != ""}
+        body.update(job.file_ids)
+        body["account"] = job.account
+        return body
+
+    async def _send_create(self, job: Job) -> list[str]:
+        body = self._create_body(job)
+        if job.kind is JobKind.VIDEO:
+            created = await self._client.videos.create(body)
+            rid = _get(created, "videoId", "video_id")
+            ids = [rid] if rid else []
+        elif job.kind is JobKind.IMAGE:
+            created = await self._client.images.create(body)
+            ids = list(_get(created, "imageIds", "image_ids") or [])
+        else:
+            models = body.get("models")
+            if isinstance(models, str):
+                models = [m.strip() for m in models.split(",") if m.strip()]
+            files = [Path(f) for f in (body.get("files") or [])]
+            created = await self._client.agent.create(prompt=body.get("prompt", ""), models=models,
+                                                      files=files, async_=True, account=job.account)
+            jid = _get(created, "jobId", "job_id")
+            ids = [jid] if jid else []
+        if not ids:
+            raise MalformedResponseError("The create call answered without a job id.")
+        return [str(i) for i in ids]
+
+    async def _create(self, job: Job) -> bool:
+        """Send the create call once. True when the job now exists remotely."""
+        assert job.account is not None
+        job.start_submit()
+        job.mark_create_sent()
+        # Journaled before the request: a crash from here on resumes as "reconcile".
+        await self._commit(job, None, f"sending create to account {job.account}", history=True)
+        try:
+            ids = await self._send_create(job)
+        except (InsufficientCreditsError, AccountOnHoldError) as exc:
+            # Why requeue: 412/596 are refusals; nothing was created, so another account
+            # can take the job without paying twice.
+            await self._pause_account(job.account, exc)
+            await self._requeue(job, f"Account {job.account} was paused ({exc.message}); sending to another account.")
+            return False
+        except CapacityError:
+            # Why: our slot count was off (jobs from another client or the website): read
+            # capacity again and wait before trying; 429 means nothing was created.
+            self.router.invalidate()
+            await self._requeue(job, f"Account {job.account} is busy (429); waiting for a free slot.",
+                                delay=self.config.busy_retry)
+            return False
+        except ModeratedError as exc:
+            job.mark_moderated(exc.message)
+            await self._finish(job)
+            return False
+        except (BadRequestError, AuthenticationError) as exc:
+            job.mark_failed(exc.message)
+            await self._finish(job)
+            return False
+        except (APIStatusError, APIConnectionError, MalformedResponseError, MiniMaxError) as exc:
+            # Why reconcile: 502/504, timeouts, dropped connections and garbled answers may
+            # hide a job Hailuo accepted; sending again could pay twice.
+            await self._reconcile_then_poll(job, exc.message, poll=False)
+            return job.state in (JobState.SUBMITTED, JobState.PROCESSING)
+        job.mark_submitted(ids)
+        self.router.spend(job.account, self._min_credits.get(job.id))
+        await self._commit(job, EventType.SUBMITTED, f"created on account {job.account}: {', '.join(ids)}")
+        if job.cancel_requested:
+            await self.cancel(job.id)
+            return False
+        return True
+
+    async def _reconcile_then_poll(self, job: Job, why: str, *, poll: bool = True) -> None:
+        await self._commit(job, None, f"create answer lost ({why}); looking for the job on account {job.account}",
+                           history=True)
+        delay = self.config.reconcile_delay
+        found: list[str] = []
+        for _ in range(self.config.reconcile_attempts):
+            await self._sleep(delay)
+            delay *= 2
+            try:
+                claimed = await self._journal.claimed_remote_ids()
+                found = await self._reconciler.find(job, claimed)
+            except MiniMaxError as exc:
+                log.info("job %s: reconcile attempt failed: %s", job.id, exc.message)
+                continue
+            if found:
+                break
+        if not found:
+            job.needs_attention(
+                f"Unknown — the create call was not answered ({why}) and no matching job was found "
+                f"on account {job.account}. Hailuo may still have made it: check the account's "
+                "videos/images before retrying.")
+            await self._commit(job, EventType.NEEDS_ATTENTION)
+            return
+        job.mark_submitted(found, reason=f"Found on account {job.account} after the create answer was lost; not sent again.")
+        await self._commit(job, EventType.SUBMITTED)
+        if job.cancel_requested:
+            await self.cancel(job.id)
+            return
+        if poll:
+            await self._poll_then_download(job)
+
+    async def _requeue(self, job: Job, reason: str, delay: float = 0.0) -> None:
+        job.requeue(reason)
+        if delay:
+            self._not_before[job.id] = time.monotonic() + delay
+        self._queue.insert(0, job.id)  # it was first in line: keep its place
+        await self._commit(job, EventType.QUEUED, reason)
+        self._wake.set()
+
+    async def _pause_account(self, account: str, exc: MiniMaxError) -> None:
+        if isinstance(exc, InsufficientCreditsError):
+            status, seconds = "no_credits", self.config.pause_no_credits
+            reason = "out of credits (412)"
+        else:
+            status, seconds = "on_hold", self.config.pause_on_hold
+            reason = "on hold or session error (596)"
+        self.router.pause(account, status, reason, seconds)
+        await self._journal.record_account_event(account, status, exc.message)
+
+    # ===================================================================== polling
+    async def _get_remote(self, job: Job, rid: str) -> Any:
+        if job.kind is JobKind.VIDEO:
+            return await self._client.videos.get(rid)
+        if job.kind is JobKind.IMAGE:
+            return await self._client.images.get(rid)
+        return await self._client.agent.get(rid)
+
+    async def _poll_then_download(self, job: Job) -> None:
+        if await self._poll(job):
+            await self._download_then_finish(job)
+
+    async def _poll(self, job: Job) -> bool:
+        """Poll until every remote id is final. True when there is something to download."""
+        cfg = self.config
+        interval = cfg.poll_initial if job.state is JobState.SUBMITTED else min(cfg.poll_interval, cfg.poll_initial)
+        steady = cfg.poll_interval
+        errors = 0
+        items: dict[str, Any] = {}
+        while True:
+            await self._sleep(interval)
+            pending = [r for r in job.remote_ids if job.remote_status.get(r) not in _FINAL | {_GONE}]
+            failure: MiniMaxError | None = None
+            for rid in pending:
+                try:
+                    item = await self._get_remote(job, rid)
+                except NotFoundError:
+                    # Why final: the id came from the server, so the job existed; a 404
+                    # now means Hailuo removed it (post-moderation) or the agent job expired.
+                    job.remote_status[rid] = _GONE
+                    continue
+                except AuthenticationError as exc:
+                    if job.state is not JobState.NEEDS_ATTENTION:
+                        job.needs_attention(f"{exc.message} The job keeps running on Hailuo; it resumes when the token works.")
+                        await self._commit(job, EventType.NEEDS_ATTENTION)
+                    return False
+                except MiniMaxError as exc:
+                    failure = exc
+                    break
+                items[rid] = item
+                status = self._remote_status(job, item)
+                if status is not None:
+                    job.remote_status[rid] = status
+            if failure is not None:
+                # Why back off: 429/502/504/timeouts say "busy" — polling harder only makes it
+                # worse; the job itself is fine on Hailuo.
+                errors += 1
+                interval = min(cfg.poll_max, max(interval, steady) * cfg.backoff_factor)
+                interval *= 1 + random.uniform(0, 0.1)
+                if errors >= cfg.poll_error_limit and job.state is not JobState.NEEDS_ATTENTION:
+                    job.needs_attention(f"Cannot check this job right now ({failure.message}); still trying.")
+                    await self._commit(job, EventType.NEEDS_ATTENTION)
+                continue
+            errors = 0
+            if all(job.remote_status.get(r) in _FINAL | {_GONE} for r in job.remote_ids):
+                return await self._settle(job, items)
+            pct = self._job_percent(job, items)
+            message = next((str(_get(i, "message")) for i in items.values() if _get(i, "message")), None)
+            if job.state is not JobState.PROCESSING or pct != job.progress:
+                job.mark_processing(pct, message)
+                await self._commit(job, EventType.PROCESSING, history=job.state is not JobState.PROCESSING)
+            interval, steady = steady, min(cfg.poll_max, steady * cfg.poll_growth)
+
+    def _remote_status(self, job: Job, item: Any) -> int | None:
+        if job.kind is JobKind.AGENT:
+            st = _get(item, "status")
+            return {"completed": _COMPLETED, "failed": _FAILED}.get(str(st), 1)
+        return _status_of(item)
+
+    def _job_percent(self, job: Job, items: dict[str, Any]) -> int | None:
+        values = []
+        for rid in job.remote_ids:
+            if job.remote_status.get(rid) in _FINAL:
+                values.append(100)
+            elif rid in items and _item_percent(items[rid]) is not None:
+                values.append(_item_percent(items[rid]) or 0)
+        return int(sum(values) / len(values)) if values else None
+
+    async def _settle(self, job: Job, items: dict[str, Any]) -> bool:
+        """Every remote id is final: plan downloads or end the job with the reason."""
+        plan: dict[str, dict[str, Any]] = {}
+        for rid in job.remote_ids:
+            if job.remote_status.get(rid) != _COMPLETED:
+                continue
+            item = items.get(rid)
+            if job.kind is JobKind.AGENT:
+                plan.update(self._agent_downloads(rid, item))
+            elif item is not None:
+                url = _best_media_url(item)
+                if url:
+                    plan[rid] = {"url": url, "cover": _get(item, "coverURL"), "state": "pending",
+                                 "width": _get(item, "width"), "height": _get(item, "height"),
+                                 "file_id": _get(item, "fileID"), "kind": job.kind.value}
+        statuses = [job.remote_status.get(r) for r in job.remote_ids]
+        if not plan:
+            if any(s == _GONE for s in statuses):
+                job.mark_moderated("Removed by Hailuo after it was generated, most likely by moderation (404).")
+            elif any(s in _MODERATED for s in statuses):
+                detail = next((str(_get(i, "message")) for i in items.values() if _get(i, "message")), None)
+                job.mark_moderated("Blocked by Hailuo's moderation" + (f": {detail}." if detail else "."))
+            elif job.kind is JobKind.AGENT:
+                err = _get(next(iter(items.values()), None) or {}, "error")
+                msg = _get(err, "message") if not isinstance(err, str) else err
+                job.mark_failed(f"The agent failed: {msg}." if msg else "The agent finished without a result.")
+            elif any(s == _COMPLETED for s in statuses):
+                job.mark_failed("Hailuo reported it completed but gave no download link.")
+            else:
+                detail = next((str(_get(i, "message")) for i in items.values() if _get(i, "message")), None)
+                job.mark_failed("Hailuo could not generate it (failed)" + (f": {detail}." if detail else "."))
+            await self._finish(job)
+            return False
+        for rid, d in plan.items():
+            job.downloads.setdefault(rid, d)
+        return True
+
+    def _agent_downloads(self, rid: str, item: Any) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        response = _get(item, "response") or {}
+        for att in _get(response, "attachments") or []:
+            f = _get(att, "file") or {}
+            extra = _get(f, "extra") or {}
+            url = None
+            if self.config.prefer_no_watermark:
+                url = _get(extra, "no_watermark_url")
+            url = url or _get(f, "fileUrl") or _get(extra, "watermark_url")
+            if not url:
+                continue
+            mime = str(_get(f, "type") or "")
+            kind = "video" if mime.startswith("video") else "audio" if mime.startswith("audio") else "image"
+            att_id = str(_get(att, "attachmentID") or url)
+            out[f"{rid}#{att_id}"] = {"url": url, "cover": _get(extra, "thumbnail_url"), "state": "pending",
+                                      "mime": mime, "kind": kind, "remote": att_id,
+                                      "width": _get(extra, "width"), "height": _get(extra, "height"),
+                                      "duration": _get(extra, "duration")}
+        return out
+
+    # ===================================================================== download
+    async def _refresh_urls(self, job: Job) -> None:
+        for rid in list(job.remote_ids):
+            try:
+                item = await self._get_remote(job, rid)
+            except MiniMaxError:
+                continue  # keep the recorded URL; the download says if it is dead
+            if job.kind is JobKind.AGENT:
+                fresh = self._agent_downloads(rid, item)
+                for key, d in fresh.items():
+                    if key in job.downloads and job.downloads[key].get("state") != "done":
+                        job.downloads[key]["url"] = d["url"]
+            elif rid in job.downloads and job.downloads[rid].get("state") != "done":
+                url = _best_media_url(item)
+                if url:
+                    job.downloads[rid]["url"] = url
+                    job.downloads[rid]["cover"] = _get(item, "coverURL") or job.downloads[rid].get("cover")
+
+    async def _download_then_finish(self, job: Job, *, refresh_urls: bool = False) -> None:
+        if refresh_urls:
+            await self._refresh_urls(job)
+        job.start_download()
+        await self._commit(job, EventType.DOWNLOADING)
+        total = len(job.downloads)
+        problems: list[str] = []
+        for n, (key, d) in enumerate(list(job.downloads.items())):
+            if d.get("state") == "done":
+                continue
+            try:
+                async with self._download_sem:
+                    await self._download_one(job, key, d, n, total)
+            except MiniMaxError as exc:
+                problems.append(exc.message)
+        if problems:
+            msg = ("Generated, but the download did not finish: " + problems[0]
+                   + " It will be tried again when the app starts, or retry now.")
+            job.needs_attention(msg)
+            await self._commit(job, EventType.NEEDS_ATTENTION)
+            return
+        statuses = [job.remote_status.get(r) for r in job.remote_ids]
+        lost = sum(1 for s in statuses if s != _COMPLETED)
+        note = None
+        if lost and job.kind is JobKind.IMAGE:
+            note = f"{len(statuses) - lost} of {len(statuses)} images completed; the others were moderated or failed."
+        job.mark_completed(note)
+        await self._finish(job)
+
+    async def _download_one(self, job: Job, key: str, d: dict[str, Any], n: int, total: int) -> None:
+        remote_id = str(d.get("remote") or key)
+        existing = await self._library_by_remote(remote_id)
+        if existing is not None:
+            # Why: a crash after library.add but before the journal noted it — the item is
+            # already there; adding it again would duplicate it.
+            self._mark_downloaded(job, d, existing)
+            await self._journal.save(job, "downloaded", f"already in the library: {remote_id}")
+            return
+        kind = str(d.get("kind") or job.kind.value)
+        if not d.get("path"):
+            ext = _ext_for(kind, str(d["url"]), d.get("mime"))
+            path = self._library.target_path(kind, job.model, job.prompt, ext, datetime.now(UTC))
+            # Why journal the path before downloading: a resumed download must continue the
+            # same .part file, and the library must never get two copies of one result.
+            d["path"] = str(path)
+            await self._journal.save(job, "download_started", f"downloading to {path.name}")
+        path = Path(d["path"])
+        last = -1
+
+        def progress(done: int, size: int | None = None) -> None:
+            nonlocal last
+            if size:
+                pct = int((n * 100 + done * 100 / size) / max(1, total))
+                if pct != last:
+                    last = pct
+                    job.download_progress(pct)
+                    self._emit_nowait(job, EventType.DOWNLOADING, pct)
+
+        if not path.exists():
+            delay = self.config.transfer_retry
+            for attempt in range(1, self.config.download_attempts + 1):
+                try:
+                    await self._client.download(str(d["url"]), path, progress=progress)
+                    break
+                except NotFoundError:
+                    await self._refresh_urls(job)
+                    if attempt == self.config.download_attempts:
+                        raise
+                except MiniMaxError:
+                    if attempt == self.config.download_attempts:
+                        raise
+                await self._sleep(delay)
+                delay *= 2
+        sniffed = await asyncio.to_thread(sniff_media, path)
+        size = path.stat().st_size if path.exists() else 0
+        if size == 0 or (sniffed is not None and sniffed != kind) or sniffed is None:
+            with contextlib.suppress(OSError):
+                path.unlink()
+            d["path"] = None
+            raise MiniMaxError(f"the downloaded file is not a valid {kind} ({size} bytes).")
+        thumb = await self._thumbnail(kind, path, d.get("cover"))
+        item = await self._library.add(**self._library_fields(job, d, remote_id, kind, path, thumb))
+        self._mark_downloaded(job, d, item)
+        await self._journal.save(job, "downloaded", f"{path.name} added to the library")
+
+    def _mark_downloaded(self, job: Job, d: dict[str, Any], item: Any) -> None:
+        d["state"] = "done"
+        item_id = getattr(item, "id", None)
+        d["item_id"] = item_id
+        if item_id is not None and item_id not in job.library_item_ids:
+            job.library_item_ids.append(item_id)
+
+    async def _library_by_remote(self, remote_id: str) -> Any | None:
+        try:
+            return await self._library.by_remote_id(remote_id)
+        except (KeyError, LookupError):
+            return None
+
+    def _library_fields(self, job: Job, d: dict[str, Any], remote_id: str, kind: str,
+                        path: Path, thumb: Path | None) -> dict[str, Any]:
+        def num(v: Any) -> Any:
+            try:
+                return float(v) if "." in str(v) else int(v)
+            except (TypeError, ValueError):
+                return None
+
+        sent = dict(job.request)
+        options = {k: v for k, v in job.request.items()
+                   if k not in ("prompt", "model", "models", "files") and k not in file_slots(job.request)}
+        return {
+            "kind": kind,
+            "prompt": job.prompt,
+            "model": job.model,
+            # The exact request with references as local paths, plus the fileIDs sent for
+            # them on this account (re-run needs the paths; the ids tell what was used).
+            "request": {**sent, "fileIDs": dict(job.file_ids)} if job.file_ids else sent,
+            "options": options,
+            "account": job.account,
+            "job_id": job.id,
+            "remote_id": remote_id,
+            "file_id": d.get("file_id"),
+            "width": num(d.get("width")) or None,
+            "height": num(d.get("height")) or None,
+            "duration": num(d.get("duration")) or (num(job.request.get("duration")) if kind == "video" else None),
+            "path": path,
+            "thumb_path": thumb,
+            "created_at": job.created_at,
+            "finished_at": datetime.now(UTC),
+            "source": "batch" if job.source == "batch" else ("agent" if job.kind is JobKind.AGENT else "app"),
+        }
+
+    async def _thumbnail(self, kind: str, path: Path, cover_url: str | None) -> Path | None:
+        """A thumbnail is a nicety: any failure here leaves the item without one."""
+        thumbs = self.config.thumbs_dir
+        if thumbs is None:
+            return None
+        try:
+            from minimax_studio.core.thumbnails import make_thumbnail
+        except ImportError:  # pragma: no cover - while the library helper writes it
+            return None
+        try:
+            thumbs.mkdir(parents=True, exist_ok=True)
+            if kind == "image":
+                return await make_thumbnail(path, thumbs, self.config.thumb_size)
+            if kind == "video" and cover_url:
+                cover = thumbs / f"cover-{path.stem}.img"
+                if not cover.exists():
+                    await self._client.download(cover_url, cover)
+                result = await make_thumbnail(cover, thumbs, self.config.thumb_size)
+                with contextlib.suppress(OSError):
+                    cover.unlink()
+                return result
+            return await make_thumbnail(path, thumbs, self.config.thumb_size)
+        except Exception as exc:
+            log.info("no thumbnail for %s: %s", path.name, exc)
+            return None
+
+    # ===================================================================== cancel helpers
+    async def _cancel_remote(self, job: Job) -> None:
+        if job.state not in (JobState.SUBMITTED, JobState.PROCESSING, JobState.NEEDS_ATTENTION):
+            return
+        for rid in job.remote_ids:
+            if job.remote_status.get(rid) in _FINAL | {_GONE}:
+                continue
+            if job.kind is JobKind.VIDEO:
+                with contextlib.suppress(MiniMaxError):
+                    await self._client.videos.cancel(rid)
+            if job.kind in (JobKind.VIDEO, JobKind.IMAGE):
+                # Why also DELETE scheduler/{id}: it frees the maxJobs slot at once and stops
+                # webhooks; a 404 just means useapi already stopped tracking it.
+                with contextlib.suppress(MiniMaxError):
+                    await self._client.scheduler.delete(rid)
+
+    async def _discard_partial(self, job: Job) -> None:
+        for d in job.downloads.values():
+            if d.get("state") != "done" and d.get("path"):
+                part = Path(d["path"])
+                for p in (part.with_suffix(part.suffix + ".part"),):
+                    with contextlib.suppress(OSError):
+                        p.unlink()
+
+    # ===================================================================== bookkeeping
+    async def _finish(self, job: Job) -> None:
+        for rid in job.remote_ids:
+            if job.kind is JobKind.VIDEO:
+                self.router.release(rid)
+        self._not_before.pop(job.id, None)
+        self._prefer.pop(job.id, None)
+        await self._commit(job, event_type_for(job.state))
+        self._active.pop(job.id, None)
+        self._wake.set()  # a slot may be free now
+
+    def _snapshot(self, job: Job) -> Job:
+        return copy.deepcopy(job)
+
+    async def _commit(self, job: Job, event: EventType | None, message: str | None = None, *,
+                      history: bool | None = None, event_type: EventType | None = None) -> None:
+        """Journal first, then tell listeners: an event is never ahead of the journal."""
+        write_history = event is not None if history is None else history
+        await self._journal.save(job, (event.value if event else "note") if write_history else None, message)
+        ev = event or event_type
+        if ev is not None:
+            await self._emit(job, ev, message)
+        else:
+            await self._notify()
+
+    async def _emit(self, job: Job, type_: EventType, message: str | None = None) -> None:
+        self._emit_nowait(job, type_, job.progress, message)
+        await self._notify()
+
+    def _emit_nowait(self, job: Job, type_: EventType, progress: int | None = None,
+                     message: str | None = None) -> None:
+        if not self._subscribers:
+            return
+        ev = JobEvent(job=self._snapshot(job), type=type_.value, progress=progress,
+                      message=message if message is not None else job.reason)
+        for q in self._subscribers:
+            q.put_nowait(ev)
+
+    async def _notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+

@@ -1,0 +1,323 @@
+"""The job journal: one SQLite file (WAL) that remembers every job from before its first
+request to its final outcome, so a crash, a kill or a reboot never loses a job and never
+makes us pay for one twice.
+
+What is written and when (the engine calls these in this order):
+
+* ``create_job`` — kind, full request (local paths), pinned account, cost — committed
+  **before** any request for the job is sent.
+* ``save`` after every decision: chosen account + reason, per-account file ids, the moment
+  the create call is sent (``create_sent_at``), the returned ids, every state change, the
+  download target paths and their state, library item ids, the outcome and its reason.
+  State and message changes also append a row to ``job_history`` (with the time), which is
+  the job's story.
+* ``file_ids`` caches uploads per (account, sha256): a fileID belongs to one account.
+
+All SQL runs on one worker thread (``core.db.Database``): never on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from sqlite3 import Connection, Row
+from typing import Any
+
+from minimax_studio.core.db import Database
+from minimax_studio.core.jobs import FINAL_STATES, Job, JobKind, JobState, now
+
+# Each entry migrates from version i to i + 1 (core.db). Never edit a shipped entry: append one.
+_MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE jobs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL,
+        state TEXT NOT NULL,
+        request TEXT NOT NULL,
+        account TEXT,
+        pinned_account TEXT,
+        route_reason TEXT,
+        remote_ids TEXT NOT NULL DEFAULT '[]',
+        file_ids TEXT NOT NULL DEFAULT '{}',
+        progress INTEGER,
+        reason TEXT,
+        cost TEXT,
+        create_sent_at TEXT,
+        downloads TEXT NOT NULL DEFAULT '{}',
+        remote_status TEXT NOT NULL DEFAULT '{}',
+        library_item_ids TEXT NOT NULL DEFAULT '[]',
+        batch_key TEXT,
+        batch_row INTEGER,
+        source TEXT NOT NULL DEFAULT 'app',
+        cancel_requested INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        removed_at TEXT
+    );
+    CREATE INDEX jobs_state ON jobs(state);
+    CREATE INDEX jobs_batch ON jobs(batch_key, batch_row);
+    CREATE TABLE job_history (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        job_id INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        state TEXT NOT NULL,
+        event TEXT NOT NULL,
+        message TEXT,
+        progress INTEGER,
+        account TEXT
+    );
+    CREATE INDEX job_history_job ON job_history(job_id, id);
+    CREATE TABLE file_ids (
+        account TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        file_id TEXT NOT NULL,
+        size INTEGER,
+        uploaded_at TEXT NOT NULL,
+        PRIMARY KEY (account, sha256)
+    );
+    CREATE TABLE account_events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        account TEXT NOT NULL,
+        at TEXT NOT NULL,
+        status TEXT NOT NULL,
+        reason TEXT
+    );
+    """,
+]
+SCHEMA_VERSION = len(_MIGRATIONS)
+
+_JOB_COLUMNS = (
+    "kind", "state", "request", "account", "pinned_account", "route_reason", "remote_ids",
+    "file_ids", "progress", "reason", "cost", "create_sent_at", "downloads", "remote_status",
+    "library_item_ids", "batch_key", "batch_row", "source", "cancel_requested", "created_at",
+    "updated_at",
+)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    state: JobState
+    event: str
+    message: str | None
+    progress: int | None
+    account: str | None
+
+
+def _ts(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _row_values(job: Job) -> tuple[Any, ...]:
+    return (
+        job.kind.value, job.state.value, json.dumps(job.request, ensure_ascii=False),
+        job.account, job.pinned_account, job.route_reason, json.dumps(job.remote_ids),
+        json.dumps(job.file_ids), job.progress, job.reason, job.cost, _ts(job.create_sent_at),
+        json.dumps(job.downloads, ensure_ascii=False), json.dumps(job.remote_status),
+        json.dumps(job.library_item_ids), job.batch_key, job.batch_row, job.source,
+        int(job.cancel_requested), _ts(job.created_at), _ts(job.updated_at),
+    )
+
+
+def _job_from_row(row: Row) -> Job:
+    return Job(
+        id=row["id"],
+        kind=JobKind(row["kind"]),
+        state=JobState(row["state"]),
+        request=json.loads(row["request"]),
+        account=row["account"],
+        remote_ids=json.loads(row["remote_ids"]),
+        progress=row["progress"],
+        reason=row["reason"],
+        cost=row["cost"],
+        route_reason=row["route_reason"],
+        created_at=_dt(row["created_at"]) or now(),
+        updated_at=_dt(row["updated_at"]) or now(),
+        library_item_ids=json.loads(row["library_item_ids"]),
+        pinned_account=row["pinned_account"],
+        file_ids=json.loads(row["file_ids"]),
+        create_sent_at=_dt(row["create_sent_at"]),
+        downloads=json.loads(row["downloads"]),
+        remote_status={k: int(v) for k, v in json.loads(row["remote_status"]).items()},
+        batch_key=row["batch_key"],
+        batch_row=row["batch_row"],
+        source=row["source"],
+        cancel_requested=bool(row["cancel_requested"]),
+    )
+
+
+class Journal:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    @classmethod
+    async def open(cls, path: Path) -> Journal:
+        return cls(await Database.open(path, _MIGRATIONS, label="job journal"))
+
+    async def close(self) -> None:
+        await self._db.close()
+
+    @property
+    def db(self) -> Database:
+        return self._db
+
+    # --- jobs -----------------------------------------------------------------------------
+    async def create_job(self, job: Job, message: str | None = None) -> Job:
+        """Insert ``job`` (its ``id`` is ignored) and return it with the new id. Committed
+        before the caller sends anything for it."""
+
+        def insert(conn: Connection) -> int:
+            with conn:
+                cols = ", ".join(_JOB_COLUMNS)
+                marks = ", ".join("?" for _ in _JOB_COLUMNS)
+                cur = conn.execute(f"INSERT INTO jobs ({cols}) VALUES ({marks})", _row_values(job))
+                job_id = int(cur.lastrowid or 0)
+                conn.execute(
+                    "INSERT INTO job_history (job_id, at, state, event, message, progress, account)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (job_id, _ts(job.created_at), job.state.value, "created", message,
+                     job.progress, job.account),
+                )
+            return job_id
+
+        job.id = await self._db.run(insert)
+        return job
+
+    async def save(self, job: Job, event: str | None = None, message: str | None = None) -> None:
+        """Write the job's current row; with ``event``, also append a history entry."""
+        values = _row_values(job)
+
+        def update(conn: Connection) -> None:
+            with conn:
+                sets = ", ".join(f"{c} = ?" for c in _JOB_COLUMNS)
+                conn.execute(f"UPDATE jobs SET {sets} WHERE id = ?", (*values, job.id))
+                if event is not None:
+                    conn.execute(
+                        "INSERT INTO job_history (job_id, at, state, event, message, progress, account)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (job.id, _ts(now()), job.state.value, event,
+                         message if message is not None else job.reason, job.progress, job.account),
+                    )
+
+        await self._db.run(update)
+
+    async def get(self, job_id: int) -> Job | None:
+        def q(conn: Connection) -> Job | None:
+            row = conn.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
+            return _job_from_row(row) if row else None
+
+        return await self._db.run(q)
+
+    async def jobs(self, *, kind: JobKind | None = None, unfinished: bool = False,
+                   batch_key: str | None = None, include_removed: bool = False) -> list[Job]:
+        where: list[str] = []
+        params: list[Any] = []
+        if not include_removed:
+            where.append("removed_at IS NULL")
+        if kind is not None:
+            where.append("kind = ?")
+            params.append(kind.value)
+        if unfinished:
+            finals = sorted(s.value for s in FINAL_STATES)
+            where.append(f"state NOT IN ({', '.join('?' for _ in finals)})")
+            params.extend(finals)
+        if batch_key is not None:
+            where.append("batch_key = ?")
+            params.append(batch_key)
+        sql = "SELECT * FROM jobs" + (f" WHERE {' AND '.join(where)}" if where else "") + " ORDER BY id"
+
+        def q(conn: Connection) -> list[Job]:
+            return [_job_from_row(r) for r in conn.execute(sql, params).fetchall()]
+
+        return await self._db.run(q)
+
+    async def mark_removed(self, job_id: int) -> None:
+        """Hide a job from lists. Its row and history stay: the journal keeps the story."""
+
+        def upd(conn: Connection) -> None:
+            with conn:
+                conn.execute("UPDATE jobs SET removed_at = ? WHERE id = ?", (_ts(now()), job_id))
+                conn.execute(
+                    "INSERT INTO job_history (job_id, at, state, event) "
+                    "SELECT id, ?, state, 'removed' FROM jobs WHERE id = ?", (_ts(now()), job_id))
+
+        await self._db.run(upd)
+
+    async def history(self, job_id: int) -> list[HistoryEntry]:
+        def q(conn: Connection) -> list[HistoryEntry]:
+            rows = conn.execute(
+                "SELECT at, state, event, message, progress, account FROM job_history "
+                "WHERE job_id = ? ORDER BY id", (job_id,)).fetchall()
+            return [HistoryEntry(datetime.fromisoformat(r["at"]), JobState(r["state"]), r["event"],
+                                 r["message"], r["progress"], r["account"]) for r in rows]
+
+        return await self._db.run(q)
+
+    async def claimed_remote_ids(self) -> set[str]:
+        """Every remote id some job in the journal already owns (reconcile must not adopt
+        a video that belongs to another job)."""
+
+        def q(conn: Connection) -> set[str]:
+            out: set[str] = set()
+            for (ids,) in conn.execute("SELECT remote_ids FROM jobs WHERE remote_ids != '[]'"):
+                out.update(json.loads(ids))
+            return out
+
+        return await self._db.run(q)
+
+    # --- per-account file ids ---------------------------------------------------------------
+    async def get_file_id(self, account: str, sha256: str) -> str | None:
+        def q(conn: Connection) -> str | None:
+            row = conn.execute("SELECT file_id FROM file_ids WHERE account = ? AND sha256 = ?",
+                               (account, sha256)).fetchone()
+            return row["file_id"] if row else None
+
+        return await self._db.run(q)
+
+    async def put_file_id(self, account: str, sha256: str, file_id: str, size: int | None) -> None:
+        def q(conn: Connection) -> None:
+            with conn:
+                conn.execute(
+                    "INSERT OR REPLACE INTO file_ids (account, sha256, file_id, size, uploaded_at) "
+                    "VALUES (?, ?, ?, ?, ?)", (account, sha256, file_id, size, _ts(now())))
+
+        await self._db.run(q)
+
+    async def forget_file_id(self, account: str, sha256: str) -> None:
+        def q(conn: Connection) -> None:
+            with conn:
+                conn.execute("DELETE FROM file_ids WHERE account = ? AND sha256 = ?", (account, sha256))
+
+        await self._db.run(q)
+
+    async def accounts_with_files(self, hashes: Iterable[str]) -> dict[str, int]:
+        """account → how many of ``hashes`` are already uploaded there (routing prefers
+        accounts that need fewer uploads)."""
+        hs = list(hashes)
+        if not hs:
+            return {}
+
+        def q(conn: Connection) -> dict[str, int]:
+            marks = ", ".join("?" for _ in hs)
+            rows = conn.execute(
+                f"SELECT account, COUNT(*) AS n FROM file_ids WHERE sha256 IN ({marks}) GROUP BY account",
+                hs).fetchall()
+            return {r["account"]: int(r["n"]) for r in rows}
+
+        return await self._db.run(q)
+
+    # --- accounts -------------------------------------------------------------------------
+    async def record_account_event(self, account: str, status: str, reason: str | None) -> None:
+        def q(conn: Connection) -> None:
+            with conn:
+                conn.execute("INSERT INTO account_events (account, at, status, reason) VALUES (?, ?, ?, ?)",
+                             (account, _ts(now()), status, reason))
+
+        await self._db.run(q)
