@@ -1,0 +1,1 @@
+"""Resource groups of ``MiniMaxClient``: one module per part of the API spec."""

@@ -1,0 +1,73 @@
+"""The one retry policy (replicate-python ``RetryTransport`` idea): only idempotent
+requests are repeated, and only on answers that say "try again".
+
+Why POSTs never retry here: every create call spends Hailuo credits and the API has no
+idempotency key. After a 502/504 or a timeout the job may already be queued upstream
+(useapi's docs say so), so the caller must reconcile (``GET scheduler`` / ``GET videos``)
+instead of sending the same POST again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random as _random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from .errors import APIConnectionError, APIStatusError, MiniMaxError
+
+T = TypeVar("T")
+
+SleepFn = Callable[[float], Awaitable[object]]
+
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+
+
+@dataclass
+class RetryPolicy:
+    """Up to ``max_attempts`` tries with jittered exponential backoff.
+
+    ``sleep`` and ``random`` are injectable so tests run instantly and deterministically.
+    """
+
+    max_attempts: int = 3
+    base_delay: float = 0.5
+    multiplier: float = 2.0
+    max_delay: float = 8.0
+    #: Each delay is scaled by a factor in [1 - jitter, 1 + jitter].
+    jitter: float = 0.25
+    retry_statuses: frozenset[int] = RETRY_STATUSES
+    idempotent_methods: frozenset[str] = IDEMPOTENT_METHODS
+    sleep: SleepFn = field(default=asyncio.sleep, repr=False)
+    random: Callable[[], float] = field(default=_random.random, repr=False)
+
+    @classmethod
+    def never(cls) -> RetryPolicy:
+        return cls(max_attempts=1)
+
+    def should_retry(self, method: str, error: MiniMaxError, attempt: int) -> bool:
+        """``attempt`` is the 1-based number of the try that just failed."""
+        if attempt >= self.max_attempts or method.upper() not in self.idempotent_methods:
+            return False
+        if isinstance(error, APIConnectionError):  # includes timeouts
+            return True
+        return isinstance(error, APIStatusError) and error.status in self.retry_statuses
+
+    def delay(self, attempt: int) -> float:
+        """Seconds to wait after failed try number ``attempt`` (1-based)."""
+        raw = min(self.max_delay, self.base_delay * self.multiplier ** max(0, attempt - 1))
+        factor = 1.0 + self.jitter * (2.0 * self.random() - 1.0)
+        return max(0.0, raw * factor)
+
+    async def run(self, method: str, call: Callable[[], Awaitable[T]]) -> T:
+        attempt = 1
+        while True:
+            try:
+                return await call()
+            except MiniMaxError as exc:
+                if not self.should_retry(method, exc, attempt):
+                    raise
+            await self.sleep(self.delay(attempt))
+            attempt += 1

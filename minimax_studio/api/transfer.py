@@ -1,0 +1,417 @@
+"""Moving file bytes: the upload body of ``POST files`` and streaming media downloads.
+
+Uploads: the Content-Type is decided by the file's first bytes, never by its name - a
+renamed file would otherwise be sent with a type Hailuo rejects or, worse, accepts and
+fails on later. The body is an async generator of chunks so a 5 GB video never sits in
+memory.
+
+Downloads: stream into ``<dest>.part`` and ``os.replace`` it onto ``dest`` only when every
+byte arrived (a half-written file never looks finished). A ``.part`` left by an
+interrupted download is continued with ``Range``; a server that answers 200 instead of
+206 gets a clean restart. unlink/replace run in a thread (PLATFORM-NOTES §4: removing or
+truncating a big file blocks the event loop for 50-95 ms); plain writes stay inline
+because moving them to threads halves the throughput without removing those stalls.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import os
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import httpx
+
+from .errors import (
+    APIConnectionError,
+    APITimeoutError,
+    DownloadError,
+    MiniMaxError,
+    UploadRejectedError,
+    error_from_response,
+)
+
+ProgressFn = Callable[[int, int | None], Any]
+
+GB = 1024**3
+#: POST files accepts up to 5 GB (files.md).
+MAX_UPLOAD_BYTES = 5 * GB
+UPLOAD_CHUNK = 256 * 1024
+SNIFF_BYTES = 64
+
+#: The Content-Types POST files accepts (files.md).
+UPLOAD_TYPES = frozenset({"image/png", "image/jpeg", "audio/mpeg", "audio/wav", "video/mp4"})
+
+# ISO-BMFF brands that are still images, not videos (HEIC/AVIF photos also start with ftyp).
+_IMAGE_BRANDS = frozenset({b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1",
+                           b"msf1", b"avif", b"avis"})
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    """The upload Content-Type for a file starting with ``head`` (>= 12 bytes), or None
+    when it is not one of the types POST files takes."""
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        # Documented: ".webp files are uploaded with image/jpeg" (files.md).
+        return "image/jpeg"
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        return "audio/wav"
+    if head.startswith(b"ID3") or _is_mp3_frame(head):
+        return "audio/mpeg"
+    if head[4:8] == b"ftyp" and head[8:12] not in _IMAGE_BRANDS:
+        return "video/mp4"
+    return None
+
+
+def _is_mp3_frame(head: bytes) -> bool:
+    """An MPEG audio frame header: 11 sync bits, a valid layer, bitrate and sample rate
+    (checking them keeps random bytes that start with 0xFFE from passing)."""
+    if len(head) < 4 or head[0] != 0xFF or head[1] & 0xE0 != 0xE0:
+        return False
+    version = (head[1] >> 3) & 0b11
+    layer = (head[1] >> 1) & 0b11
+    bitrate = head[2] >> 4
+    sample_rate = (head[2] >> 2) & 0b11
+    return version != 0b01 and layer != 0 and bitrate not in (0, 0xF) and sample_rate != 0b11
+
+
+_KIND_NAMES = "PNG, JPEG or WebP images, MP3 or WAV audio, or MP4 video"
+
+
+@dataclass
+class UploadBody:
+    """What goes into POST files: the type, the size and a one-shot chunk stream."""
+
+    content_type: str
+    size: int
+    chunks: AsyncIterator[bytes]
+
+
+def prepare_upload(source: Path | str | bytes | bytearray | memoryview, *,
+                   progress: ProgressFn | None = None,
+                   chunk_size: int = UPLOAD_CHUNK) -> UploadBody:
+    """Check ``source`` and build its upload body. Raises ``UploadRejectedError`` with a
+    sentence naming the file for anything POST files would refuse."""
+    if isinstance(source, bytes | bytearray | memoryview):
+        data = bytes(source)
+        ctype = sniff_content_type(data[:SNIFF_BYTES])
+        _check(ctype, len(data), "The data")
+        assert ctype is not None
+        return UploadBody(ctype, len(data), _bytes_chunks(data, progress, chunk_size))
+    path = Path(source)
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(SNIFF_BYTES)
+    except IsADirectoryError:
+        raise UploadRejectedError(f"{path.name} is a folder, not a file.") from None
+    except FileNotFoundError:
+        raise UploadRejectedError(f"{path.name} does not exist (any more).") from None
+    except OSError as exc:
+        raise UploadRejectedError(f"{path.name} cannot be read: {exc.strerror or exc}.") from None
+    ctype = sniff_content_type(head)
+    _check(ctype, size, path.name)
+    assert ctype is not None
+    return UploadBody(ctype, size, _file_chunks(path, size, progress, chunk_size))
+
+
+def _check(ctype: str | None, size: int, name: str) -> None:
+    if size == 0:
+        raise UploadRejectedError(f"{name} is empty.")
+    if size > MAX_UPLOAD_BYTES:
+        raise UploadRejectedError(
+            f"{name} is {size / GB:.1f} GB; uploads are limited to 5 GB.")
+    if ctype is None:
+        raise UploadRejectedError(f"{name} cannot be uploaded: only {_KIND_NAMES} are accepted.")
+
+
+async def _bytes_chunks(data: bytes, progress: ProgressFn | None,
+                        chunk_size: int) -> AsyncIterator[bytes]:
+    view = memoryview(data)
+    for start in range(0, len(data), chunk_size):
+        chunk = bytes(view[start:start + chunk_size])
+        yield chunk
+        if progress:
+            progress(start + len(chunk), len(data))
+
+
+async def _file_chunks(path: Path, size: int, progress: ProgressFn | None,
+                       chunk_size: int) -> AsyncIterator[bytes]:
+    sent = 0
+    # Reads stay inline: a 256 KiB read from the page cache takes well under a millisecond.
+    with path.open("rb") as fh:
+        while True:
+            chunk = fh.read(chunk_size)
+            if not chunk:
+                break
+            sent += len(chunk)
+            if sent > size:
+                # The file grew while uploading: the declared Content-Length would be a lie.
+                raise UploadRejectedError(f"{path.name} changed while it was being uploaded.")
+            yield chunk
+            if progress:
+                progress(sent, size)
+    if sent != size:
+        raise UploadRejectedError(f"{path.name} changed while it was being uploaded.")
+
+
+# --- downloads ------------------------------------------------------------------------------
+
+
+#: Disk writes of downloads run here, one batch at a time per download, so a kernel that
+#: throttles a fast writer (dirty-page limits: 20-150 ms sleeps inside write()) stalls a
+#: worker thread instead of the event loop.
+_WRITERS = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="minimax-write")
+WRITE_BATCH = 1024 * 1024
+
+
+class _BackgroundWriter:
+    """Double buffering: the loop gathers ~1 MiB while a worker writes the previous MiB.
+    At most one write is in flight per file, so memory stays at about two batches."""
+
+    def __init__(self, fh: BinaryIO) -> None:
+        self._fh = fh
+        self._buf: list[bytes] = []
+        self._size = 0
+        self._pending: concurrent.futures.Future[int] | None = None
+
+    async def write(self, chunk: bytes) -> None:
+        self._buf.append(chunk)
+        self._size += len(chunk)
+        if self._size >= WRITE_BATCH:
+            await self._submit()
+
+    async def _submit(self) -> None:
+        await self._wait()
+        data = self._buf[0] if len(self._buf) == 1 else b"".join(self._buf)
+        self._buf.clear()
+        self._size = 0
+        self._pending = _WRITERS.submit(self._fh.write, data)
+
+    async def _wait(self) -> None:
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            await asyncio.wrap_future(pending)  # re-raises the worker's OSError
+
+    async def flush(self) -> None:
+        if self._buf:
+            await self._submit()
+        await self._wait()
+
+    async def settle(self) -> None:
+        """Wait for the write in flight, ignoring its error (we are already failing) and
+        surviving a cancellation (then ``close`` chains onto the worker instead)."""
+        pending = self._pending
+        if pending is None:
+            return
+        try:
+            await asyncio.shield(asyncio.wrap_future(pending))
+        except asyncio.CancelledError:
+            return
+        except OSError:
+            pass
+        self._pending = None
+
+    def close(self) -> None:
+        """Write what is still buffered and close - after the running write, if any: the
+        file must never be closed (or written out of order) under a busy worker. Used on
+        every exit, so an interrupted or cancelled download keeps every received byte in
+        its .part for the resume."""
+        rest = b"".join(self._buf)
+        self._buf.clear()
+
+        def finish(_: object = None) -> None:
+            try:
+                if rest:
+                    self._fh.write(rest)
+            except OSError:
+                pass  # the disk failed: the size check on resume sorts it out
+            finally:
+                self._fh.close()
+
+        pending = self._pending
+        if pending is not None and not pending.done():
+            pending.add_done_callback(finish)
+        else:
+            finish()
+
+
+def part_path(dest: Path) -> Path:
+    return dest.with_name(dest.name + ".part")
+
+
+class InterruptedDownloadError(DownloadError):
+    """The body stopped before its end. ``resumable``: the ``.part`` file was kept and the
+    next ``download`` of the same destination continues it with ``Range``."""
+
+    def __init__(self, message: str, *, resumable: bool) -> None:
+        super().__init__(message, endpoint="download")
+        self.resumable = resumable
+
+
+class _Restart(Exception):
+    """The server ignored or rejected our Range: start again from byte 0."""
+
+
+async def download_to(http: httpx.AsyncClient, url: str, dest: Path, *,
+                      headers: dict[str, str] | None = None,
+                      progress: ProgressFn | None = None,
+                      timeout: httpx.Timeout | float | None = None,
+                      redact: Callable[[str], str] = lambda s: s) -> Path:
+    """Stream ``url`` to ``dest`` (see the module docstring). Returns ``dest``."""
+    dest = Path(dest)
+    part = part_path(dest)
+    await asyncio.to_thread(dest.parent.mkdir, parents=True, exist_ok=True)
+    for _ in range(2):  # second round only after a refused Range
+        try:
+            return await _download_once(http, url, dest, part, headers or {}, progress,
+                                        timeout, redact)
+        except _Restart:
+            await asyncio.to_thread(part.unlink, missing_ok=True)
+    raise DownloadError(f"The server kept refusing to send {dest.name}.", endpoint="download")
+
+
+async def _download_once(http: httpx.AsyncClient, url: str, dest: Path, part: Path,
+                         headers: dict[str, str], progress: ProgressFn | None,
+                         timeout: httpx.Timeout | float | None,
+                         redact: Callable[[str], str]) -> Path:
+    offset = part.stat().st_size if part.exists() else 0
+    # identity: a compressed transfer would make Content-Length count other bytes than we write.
+    req_headers = {**headers, "Accept-Encoding": "identity"}
+    if offset:
+        req_headers["Range"] = f"bytes={offset}-"
+    request = http.build_request("GET", url, headers=req_headers,
+                                 timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT)
+    failure: MiniMaxError | None = None
+    try:
+        response = await http.send(request, stream=True, follow_redirects=True)
+    except httpx.TimeoutException:
+        failure = APITimeoutError(f"The download of {dest.name} timed out before it started.",
+                                  endpoint="download")
+    except httpx.HTTPError as exc:
+        failure = APIConnectionError(
+            f"The download of {dest.name} could not connect: {redact(_describe(exc))}.",
+            endpoint="download")
+    if failure is not None:
+        # Raised outside the except block: the httpx exception must not ride along as
+        # __context__ (its text may quote a header).
+        raise failure
+    try:
+        status = response.status_code
+        if status == 416 and offset:
+            total = _total_from_content_range(response.headers.get("Content-Range"))
+            if total == offset:  # the .part already holds every byte
+                await asyncio.to_thread(os.replace, part, dest)
+                return dest
+            raise _Restart
+        if status >= 300:
+            text = redact((await response.aread()).decode("utf-8", "replace"))[:2000]
+            raise error_from_response(status, _maybe_json(text), endpoint="download")
+        if status == 206 and offset:
+            start = _start_from_content_range(response.headers.get("Content-Range"))
+            if start != offset:
+                raise _Restart
+            mode = "ab"
+            done = offset
+        else:
+            if offset:
+                # 200 to a Range request: the server sends everything again.
+                await asyncio.to_thread(part.unlink, missing_ok=True)
+            mode, done = "wb", 0
+        length = _int(response.headers.get("Content-Length"))
+        if response.headers.get("Content-Encoding", "identity").lower() != "identity":
+            length = None  # it counts compressed bytes; we write decoded ones
+        total = done + length if length is not None else None
+        resumable = status == 206 or response.headers.get("Accept-Ranges", "").lower() == "bytes"
+        if progress:
+            progress(done, total)
+        broken: BaseException | None = None
+        writer = _BackgroundWriter(part.open(mode))  # type: ignore[arg-type]
+        try:
+            async for chunk in response.aiter_bytes():
+                await writer.write(chunk)
+                done += len(chunk)
+                if progress:
+                    progress(done, total)
+            await writer.flush()
+        except (httpx.HTTPError, OSError) as exc:
+            broken = exc
+        finally:
+            # Let the write in flight land before the tail is appended and the file closed,
+            # so a resume that starts right away sees the true size.
+            await writer.settle()
+            writer.close()
+        if isinstance(broken, OSError):
+            # The disk is full or the folder went away: nothing to resume.
+            await asyncio.to_thread(part.unlink, missing_ok=True)
+            raise DownloadError(f"Could not write {dest.name}: {broken.strerror or broken}.",
+                                endpoint="download")
+        if broken is not None:
+            await _drop_unless(resumable, part)
+            raise InterruptedDownloadError(
+                f"The download of {dest.name} was interrupted after {_mb(done)}"
+                + (f" of {_mb(total)}" if total else "")
+                + ("; it can resume." if resumable else "."),
+                resumable=resumable)
+        if total is not None and done != total:
+            keep = resumable and done < total
+            await _drop_unless(keep, part)
+            raise InterruptedDownloadError(
+                f"The download of {dest.name} ended early: got {_mb(done)} of {_mb(total)}.",
+                resumable=keep)
+    finally:
+        await response.aclose()
+    await asyncio.to_thread(os.replace, part, dest)
+    return dest
+
+
+async def _drop_unless(keep: bool, part: Path) -> None:
+    if not keep:
+        await asyncio.to_thread(part.unlink, missing_ok=True)
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text or type(exc).__name__
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _start_from_content_range(value: str | None) -> int | None:
+    # "bytes 100-199/200"
+    if not value or not value.startswith("bytes "):
+        return None
+    return _int(value[6:].split("-", 1)[0].strip())
+
+
+def _total_from_content_range(value: str | None) -> int | None:
+    # "bytes */200" or "bytes 0-1/200"
+    if not value or "/" not in value:
+        return None
+    return _int(value.rsplit("/", 1)[1].strip())
+
+
+def _maybe_json(text: str) -> Any:
+    import json
+
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def _mb(n: int | None) -> str:
+    if n is None:
+        return "?"
+    return f"{n / 1024**2:.1f} MB" if n >= 1024**2 else f"{n} bytes"
