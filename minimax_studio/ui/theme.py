@@ -1,0 +1,114 @@
+"""Light / dark palettes on the Fusion style; "system" follows the OS colour scheme live.
+
+Colours that carry meaning (warning, error, ok, sandbox badge) live in ``Colors`` so every
+widget picks the variant that reads on the current background.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication
+
+__all__ = ["Colors", "apply_startup_theme", "apply_theme", "colors", "is_dark", "system_is_dark"]
+
+
+@dataclass(frozen=True)
+class Colors:
+    ok: str
+    warning: str
+    error: str
+    error_bg: str
+    warning_bg: str
+    info_bg: str
+    badge_bg: str
+    badge_fg: str
+    muted: str
+
+
+LIGHT = Colors(ok="#2e7d32", warning="#9a5b00", error="#c62828", error_bg="#fdecea",
+               warning_bg="#fff4e0", info_bg="#e8f1fb", badge_bg="#6a1b9a", badge_fg="#ffffff",
+               muted="#5f6368")
+DARK = Colors(ok="#81c784", warning="#ffb74d", error="#ef9a9a", error_bg="#4a2323",
+              warning_bg="#4a3a1a", info_bg="#1e3347", badge_bg="#ab47bc", badge_fg="#ffffff",
+              muted="#a0a4a8")
+
+_dark = False
+_palette_set = False
+
+
+def system_is_dark() -> bool:
+    """Whether the OS uses a dark colour scheme.
+
+    Before we set any palette, the application palette is the platform theme's and follows
+    the OS: reading its window colour is enough, and cheap. (Asking
+    ``styleHints().colorScheme()`` makes PySide6 build its whole ``Qt`` enum namespace,
+    ~40 ms, which would land before the first paint.) Once we have set our own palette,
+    the palette says nothing about the OS any more: ask the style hints.
+    """
+    if not _palette_set:
+        return QGuiApplication.palette().window().color().lightness() < 128
+    from PySide6.QtCore import Qt
+
+    scheme = QGuiApplication.styleHints().colorScheme()
+    if scheme == Qt.ColorScheme.Unknown:
+        return False
+    return scheme == Qt.ColorScheme.Dark
+
+
+def _dark_palette() -> QPalette:
+    p = QPalette()
+    base, window, text = QColor("#1e1f22"), QColor("#2b2d30"), QColor("#e6e6e6")
+    disabled = QColor("#7a7a7a")
+    for role, color in (
+        (QPalette.ColorRole.Window, window), (QPalette.ColorRole.WindowText, text),
+        (QPalette.ColorRole.Base, base), (QPalette.ColorRole.AlternateBase, QColor("#26282b")),
+        (QPalette.ColorRole.ToolTipBase, window), (QPalette.ColorRole.ToolTipText, text),
+        (QPalette.ColorRole.Text, text), (QPalette.ColorRole.Button, QColor("#3a3d41")),
+        (QPalette.ColorRole.ButtonText, text), (QPalette.ColorRole.BrightText, QColor("#ff6b6b")),
+        (QPalette.ColorRole.Link, QColor("#8ab4f8")), (QPalette.ColorRole.Highlight, QColor("#3d6fb6")),
+        (QPalette.ColorRole.HighlightedText, QColor("#ffffff")),
+        (QPalette.ColorRole.PlaceholderText, QColor("#9a9a9a")),
+        (QPalette.ColorRole.Mid, QColor("#45484c")), (QPalette.ColorRole.Dark, QColor("#18191b")),
+    ):
+        p.setColor(role, color)
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText,
+                 QPalette.ColorRole.WindowText):
+        p.setColor(QPalette.ColorGroup.Disabled, role, disabled)
+    return p
+
+
+def apply_theme(app: QApplication, choice: str = "system") -> bool:
+    """Apply "system" / "light" / "dark"; returns True when the result is dark."""
+    global _dark, _palette_set
+    dark = system_is_dark() if choice == "system" else choice == "dark"
+    if app.style().name().lower() != "fusion":
+        app.setStyle("Fusion")
+    app.setPalette(_dark_palette() if dark else app.style().standardPalette())
+    _dark, _palette_set = dark, True
+    return dark
+
+
+def apply_startup_theme(app: QApplication, choice: str = "system") -> bool:
+    """The same result as ``apply_theme`` for the first paint, without touching the style
+    object from Python (wrapping QStyle costs ~10 ms). The app is created with
+    ``-style fusion``; the platform palette already is the light/system one."""
+    global _dark, _palette_set
+    dark = system_is_dark() if choice == "system" else choice == "dark"
+    if dark:
+        app.setPalette(_dark_palette())
+        _palette_set = True
+    elif choice == "light" and system_is_dark():
+        app.setPalette(app.style().standardPalette())
+        _palette_set = True
+    _dark = dark
+    return dark
+
+
+def is_dark() -> bool:
+    return _dark
+
+
+def colors() -> Colors:
+    return DARK if _dark else LIGHT

@@ -1,0 +1,162 @@
+"""``Services``: what every view-model receives — settings, notifier, task runner, token
+store and, once connected, the session (client, journal, library, engine).
+
+The session exists only while a token is known (real server) or the sandbox runs. Tabs
+that need it are built when ``AppVM.sessionReady`` fires and read ``services.session``.
+
+Heavy modules (httpx, pydantic, SQLite, aiohttp) are imported inside ``open_session`` so
+the window paints before they load.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from minimax_studio.core.secrets import TokenStore
+from minimax_studio.core.settings import Settings, load_settings, save_settings
+from minimax_studio.paths import AppPaths
+from minimax_studio.viewmodels.notifier import Notifier
+from minimax_studio.viewmodels.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from minimax_studio.api.client import MiniMaxClient
+    from minimax_studio.core.engine import Engine
+    from minimax_studio.core.journal import Journal
+    from minimax_studio.core.library import Library
+
+log = logging.getLogger(__name__)
+
+__all__ = ["Services", "Session", "open_session"]
+
+
+@dataclass
+class Session:
+    """One connection: a server (real or sandbox), a token, and what runs on them."""
+
+    client: MiniMaxClient
+    journal: Journal
+    library: Library
+    engine: Engine
+    base_url: str
+    sandbox: Any = None  # minimax_studio.sandbox.Sandbox when in sandbox mode
+
+    @property
+    def is_sandbox(self) -> bool:
+        return self.sandbox is not None
+
+    def __repr__(self) -> str:  # the client holds the token; never print it
+        return f"Session(base_url={self.base_url!r}, sandbox={self.is_sandbox})"
+
+    async def close(self) -> None:
+        """Engine first (stops polling; the journal resumes jobs next start), then storage,
+        then the HTTP client. Each step runs even if an earlier one failed."""
+        for what, closer in (("engine", self.engine.close), ("library", self.library.close),
+                             ("journal", self.journal.close), ("client", self.client.aclose)):
+            try:
+                await closer()
+            except Exception:
+                log.exception("closing the %s failed", what)
+
+
+@dataclass
+class Services:
+    paths: AppPaths
+    settings: Settings
+    notifier: Notifier
+    runner: TaskRunner
+    tokens: TokenStore
+    session: Session | None = None
+    #: Extra things other parts of the app hang here (e.g. view-models shared by tabs).
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def create(cls, paths: AppPaths, *, settings: Settings | None = None,
+               tokens: TokenStore | None = None) -> Services:
+        notifier = Notifier()
+        return cls(paths=paths,
+                   settings=settings if settings is not None else load_settings(paths.settings_file),
+                   notifier=notifier, runner=TaskRunner(notifier), tokens=tokens or TokenStore())
+
+    # convenient accessors for view-models (None before the session is open)
+    @property
+    def client(self) -> MiniMaxClient | None:
+        return self.session.client if self.session else None
+
+    @property
+    def engine(self) -> Engine | None:
+        return self.session.engine if self.session else None
+
+    @property
+    def library(self) -> Library | None:
+        return self.session.library if self.session else None
+
+    def save_settings(self) -> None:
+        try:
+            save_settings(self.settings, self.paths.settings_file)
+        except OSError as exc:
+            log.warning("could not save settings: %s", exc)
+            self.notifier.warning("Settings", f"Could not save the settings: {exc.strerror or exc}")
+
+
+def _engine_config(settings: Settings, *, library_dir: Path, thumbs_dir: Path,
+                   speed: float = 1.0) -> Any:
+    from minimax_studio.core.engine import EngineConfig
+
+    # On the sandbox the clock runs `speed` times faster: poll as often, relatively.
+    poll = max(0.25, settings.poll_video_seconds / speed)
+    config = EngineConfig(poll_initial=poll, poll_interval=poll, poll_max=max(poll * 4, 1.0),
+                          busy_retry=max(0.5, 20.0 / speed), route_refresh=max(0.5, 5.0 / speed),
+                          reconcile_delay=max(0.2, 5.0 / speed),
+                          library_dir=library_dir, thumbs_dir=thumbs_dir)
+    config.reconcile_window = config.reconcile_window * speed
+    return config
+
+
+async def open_session(services: Services, token: str, base_url: str, *,
+                       sandbox: Any = None) -> Session:
+    """Build client, journal, library and engine, and resume unfinished jobs.
+
+    Sandbox sessions keep their journal and library in ``<data>/sandbox`` so pretend jobs
+    never mix with real ones (and are never resumed against the real server).
+    """
+    from minimax_studio.api.client import MiniMaxClient
+    from minimax_studio.core.engine import Engine
+    from minimax_studio.core.journal import Journal
+    from minimax_studio.core.library import Library
+
+    paths, settings = services.paths, services.settings
+    if sandbox is not None:
+        data = paths.data_dir / "sandbox"
+        journal_db, library_db = data / "journal.sqlite3", data / "library.sqlite3"
+        library_dir = data / "library"
+        speed = float(getattr(getattr(sandbox, "clock", None), "speed", 1.0) or 1.0)
+    else:
+        journal_db, library_db = paths.journal_db, paths.library_db
+        library_dir = settings.download_path(paths.default_library_dir)
+        speed = 1.0
+    journal_db.parent.mkdir(parents=True, exist_ok=True)
+    library_dir.mkdir(parents=True, exist_ok=True)
+    client = MiniMaxClient(token, base_url)
+    journal: Any = None
+    library: Any = None
+    try:
+        journal = await Journal.open(journal_db)
+        library = await Library.open(library_db, library_dir)
+        engine = Engine(client, journal, library,
+                        config=_engine_config(settings, library_dir=library_dir,
+                                              thumbs_dir=paths.thumbnails_dir, speed=speed))
+        await engine.start()
+    except BaseException:
+        for closer in (library, journal):
+            if closer is not None:
+                try:
+                    await closer.close()
+                except Exception:
+                    log.exception("cleanup after a failed session start")
+        await client.aclose()
+        raise
+    return Session(client=client, journal=journal, library=library, engine=engine,
+                   base_url=base_url, sandbox=sandbox)
