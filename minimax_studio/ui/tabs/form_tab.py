@@ -1,0 +1,404 @@
+"""What the Video and Image tabs share: picker, prompt, settings with their inline
+problems, reference slot groups, cost + account, and the Generate button that says why it
+is disabled. The right-hand side (jobs panel, results) is set by the window.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import (
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QImage,
+    QKeySequence,
+    QShortcut,
+)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from minimax_studio.ui.widgets.cost_label import CostLabel
+from minimax_studio.ui.widgets.drop_slot import local_files
+from minimax_studio.ui.widgets.model_picker import ModelPicker
+from minimax_studio.ui.widgets.prompt_editor import PromptEditor
+from minimax_studio.ui.widgets.slot_group import SlotGroup
+
+if TYPE_CHECKING:
+    from minimax_studio.viewmodels.form_common import FormModel
+
+ERROR_STYLE = "color: #c62828;"
+
+
+def section(title: str, parent: QWidget) -> QLabel:
+    label = QLabel(title, parent)
+    label.setStyleSheet("font-weight: 700; font-size: 13px; margin-top: 6px;")
+    return label
+
+
+class FieldRow(QWidget):
+    """A labelled setting with the sentence that says what is wrong with it, right below."""
+
+    def __init__(self, title: str, editor: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.editor = editor
+        self.label = QLabel(title, self)
+        self.problem = QLabel(self)
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet(ERROR_STYLE)
+        self.problem.hide()
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+        lay.addWidget(self.label)
+        lay.addWidget(editor)
+        lay.addWidget(self.problem)
+
+    def set_problem(self, text: str | None) -> None:
+        self.problem.setText(text or "")
+        self.problem.setVisible(bool(text))
+
+
+class FormTab(QWidget):
+    title = ""
+
+    def __init__(self, form: FormModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.form = form
+        self.rows: dict[str, FieldRow] = {}
+        self.groups: dict[str, SlotGroup] = {}
+
+        self.body = QWidget()
+        self.body.setObjectName("formBody")
+        col = QVBoxLayout(self.body)
+        col.setContentsMargins(12, 12, 12, 12)
+        self.picker = ModelPicker(self.body)
+        self.picker.set_families(form.families())  # type: ignore[attr-defined]
+        self.prompt = PromptEditor(self.body)
+        self.prompt_problem = QLabel(self.body)
+        self.prompt_problem.setObjectName("promptProblem")
+        self.prompt_problem.setWordWrap(True)
+        self.prompt_problem.setStyleSheet(ERROR_STYLE)
+        self.settings = QWidget(self.body)
+        self.settings_box = QVBoxLayout(self.settings)
+        self.settings_box.setContentsMargins(0, 0, 0, 0)
+        self.settings_row = QHBoxLayout()
+        self.settings_box.addLayout(self.settings_row)
+        self.settings_row.addStretch(1)
+        self.inputs_title = section("Inputs", self.body)
+        self.inputs_hint = QLabel("Drop files from your file manager onto a slot, paste an image "
+                                  "with Ctrl+V, or click a slot to choose a file.", self.body)
+        self.inputs_hint.setWordWrap(True)
+        self.inputs_hint.setStyleSheet("color: palette(placeholder-text);")
+        self.inputs = QWidget(self.body)
+        self.inputs_layout = QVBoxLayout(self.inputs)
+        self.inputs_layout.setContentsMargins(0, 0, 0, 0)
+
+        col.addWidget(section("Model", self.body))
+        col.addWidget(self.picker)
+        col.addWidget(section("Prompt", self.body))
+        col.addWidget(self.prompt)
+        col.addWidget(self.prompt_problem)
+        col.addWidget(section("Settings", self.body))
+        col.addWidget(self.settings)
+        col.addWidget(self.inputs_title)
+        col.addWidget(self.inputs_hint)
+        col.addWidget(self.inputs)
+        col.addStretch(1)
+
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.body)
+
+        # The bar under the form: always visible, however long the form is.
+        self.general_problem = QLabel(self)
+        self.general_problem.setObjectName("generalProblem")
+        self.general_problem.setWordWrap(True)
+        self.general_problem.setStyleSheet(ERROR_STYLE)
+        self.cost = CostLabel(self)
+        self.generate = QPushButton("Generate", self)
+        self.generate.setObjectName("generate")
+        self.generate.setDefault(True)
+        self.generate.setMinimumHeight(34)
+        self.generate.setToolTip("Ctrl+Enter")
+        self.blocker = QLabel(self)
+        self.blocker.setObjectName("generateBlocker")
+        self.blocker.setWordWrap(True)
+        self.blocker.setStyleSheet("color: #b45309;")  # amber: not an error, a to-do
+        self.status = QLabel(self)
+        self.status.setObjectName("submitStatus")
+        self.status.setWordWrap(True)
+        bar = QFrame(self)
+        bar.setFrameShape(QFrame.Shape.StyledPanel)
+        bar_lay = QVBoxLayout(bar)
+        bar_lay.addWidget(self.general_problem)
+        line = QHBoxLayout()
+        line.addWidget(self.cost, 1)
+        line.addWidget(self.generate)
+        bar_lay.addLayout(line)
+        bar_lay.addWidget(self.blocker)
+        bar_lay.addWidget(self.status)
+
+        left = QWidget(self)
+        left_lay = QVBoxLayout(left)
+        left_lay.setContentsMargins(0, 0, 0, 0)
+        left_lay.addWidget(scroll, 1)
+        left_lay.addWidget(bar)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(left)
+        self.side = QWidget(self)
+        self.side_layout = QVBoxLayout(self.side)
+        self.side_layout.setContentsMargins(0, 0, 0, 0)
+        self.splitter.addWidget(self.side)
+        self.side.hide()
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.splitter)
+
+        # Files dropped anywhere on the form go to the first free slot that takes them;
+        # Ctrl+V outside the prompt pastes into the first free image slot.
+        self.setAcceptDrops(True)
+        paste = QShortcut(QKeySequence(QKeySequence.StandardKey.Paste), self)
+        paste.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        paste.activated.connect(self.paste)
+        for seq in ("Ctrl+Return", "Ctrl+Enter"):
+            sc = QShortcut(QKeySequence(seq), self)
+            sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            sc.activated.connect(self.submit)
+        self.picker.modelPicked.connect(form.set_model)
+        self.prompt.textChanged.connect(lambda t: form.set_value("prompt", t))
+        self.prompt.optimizationToggled.connect(lambda on: form.set_value("promptOptimization", on))
+        self.prompt.submitRequested.connect(self.submit)
+        self.generate.clicked.connect(self.submit)
+        form.modelChanged.connect(self._on_model)
+        form.valueChanged.connect(self._on_value)
+        form.slotsChanged.connect(self._build_inputs)
+        form.slotChanged.connect(self._on_slot)
+        form.problemsChanged.connect(self._show_problems)
+        form.costChanged.connect(self.cost.set_cost)
+        form.routeChanged.connect(self.cost.set_route)
+        form.canSubmitChanged.connect(self._on_can_submit)
+        form.submitted.connect(self._on_submitted)
+        form.submitFailed.connect(self._on_failed)
+        form.message.connect(self._on_message)
+
+    def finish_setup(self) -> None:
+        """Subclasses call this once their setting rows exist."""
+        self._on_model(self.form.model_id)
+        self._build_inputs()
+        for field in ("prompt", "promptOptimization", *self.rows):
+            self._on_value(field, self.form.value(field))
+        self.cost.set_cost(self.form.cost_label)
+        self.cost.set_route(self.form.route_text)
+        self._show_problems()
+        blocker = self.form.submit_blocker
+        self._on_can_submit(blocker is None, blocker or "")
+
+    def set_side_widget(self, widget: QWidget) -> None:
+        """The jobs panel and results go to the right of the form."""
+        self.side_layout.addWidget(widget)
+        self.side.show()
+
+    # --- settings rows --------------------------------------------------------------
+    def add_combo(self, field: str, title: str) -> QComboBox:
+        combo = QComboBox(self.settings)
+        combo.setObjectName(field)
+        combo.currentIndexChanged.connect(
+            lambda _i, c=combo, f=field: self._combo_changed(f, c))
+        self._add_row(field, FieldRow(title, combo, self.settings))
+        return combo
+
+    def add_spin(self, field: str, title: str, lo: int, hi: int, suffix: str = "") -> QSpinBox:
+        spin = QSpinBox(self.settings)
+        spin.setObjectName(field)
+        spin.setRange(lo, hi)
+        spin.setSuffix(suffix)
+        spin.valueChanged.connect(lambda v, f=field: self.form.set_value(f, int(v)))
+        self._add_row(field, FieldRow(title, spin, self.settings))
+        return spin
+
+    def _add_row(self, field: str, row_widget: FieldRow) -> None:
+        """Settings sit side by side; hidden ones leave no gap."""
+        self.rows[field] = row_widget
+        row_widget.setMinimumWidth(150)
+        self.settings_row.insertWidget(self.settings_row.count() - 1, row_widget)
+
+    def _combo_changed(self, field: str, combo: QComboBox) -> None:
+        if combo.signalsBlocked() or combo.currentIndex() < 0:
+            return
+        self.form.set_value(field, combo.currentData())
+
+    @staticmethod
+    def fill_combo(combo: QComboBox, choices: Sequence[tuple[Any, str]]) -> None:
+        combo.blockSignals(True)
+        combo.clear()
+        for value, label in choices:
+            combo.addItem(label, value)
+        combo.blockSignals(False)
+
+    # --- form -> widgets ------------------------------------------------------------
+    def update_rows(self) -> None:
+        """Subclasses: set each row's choices and visibility for the current model."""
+
+    def _on_model(self, model_id: str) -> None:
+        self.picker.set_current(model_id)
+        self.prompt.set_limit(int(self.form.model.prompt_max))
+        self.update_rows()
+        applicable = set(self.form.applicable_fields())
+        for field, row in self.rows.items():
+            row.setVisible(field in applicable or self.row_always_shown(field))
+            self._on_value(field, self.form.value(field))
+
+    def row_always_shown(self, field: str) -> bool:
+        return False
+
+    def _on_value(self, field: str, value: Any) -> None:
+        if field == "prompt":
+            self.prompt.set_text(value or "")
+            return
+        if field == "promptOptimization":
+            self.prompt.set_optimization(True if value is None else bool(value))
+            return
+        row = self.rows.get(field)
+        if row is None:
+            return
+        editor = row.editor
+        editor.blockSignals(True)
+        if isinstance(editor, QComboBox):
+            editor.setCurrentIndex(max(0, editor.findData(value)))
+        elif isinstance(editor, QSpinBox) and value is not None:
+            editor.setValue(int(value))
+        editor.blockSignals(False)
+
+    def _build_inputs(self) -> None:
+        for g in self.groups.values():
+            self.form.slotChanged.disconnect(g._on_slot_changed)
+        self.groups = {}
+        # A new container per model: deleting the old one takes its tiles and nested row
+        # layouts together (taking nested layouts apart by hand leaves dangling items).
+        old = self.inputs
+        self.inputs = QWidget(self.body)
+        self.inputs_layout = QVBoxLayout(self.inputs)
+        self.inputs_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout = self.body.layout()
+        assert body_layout is not None
+        body_layout.replaceWidget(old, self.inputs)
+        old.hide()
+        old.deleteLater()
+        # Single slots (first frame, end frame, character) sit side by side; a group of
+        # many (references) gets a row of its own.
+        row: QHBoxLayout | None = None
+        for key in self.form.group_keys():
+            group = SlotGroup(self.form, key, self.inputs)
+            self.groups[key] = group
+            if len(self.form.group_slots(key)) == 1:
+                if row is None:
+                    row = QHBoxLayout()
+                    row.setSpacing(12)
+                    self.inputs_layout.addLayout(row)
+                row.addWidget(group)
+            else:
+                row = None
+                self.inputs_layout.addWidget(group)
+        for i in range(self.inputs_layout.count()):
+            item = self.inputs_layout.itemAt(i)
+            lay = item.layout() if item is not None else None
+            if isinstance(lay, QHBoxLayout):
+                lay.addStretch(1)
+        has = bool(self.groups)
+        for w in (self.inputs_title, self.inputs_hint, self.inputs):
+            w.setVisible(has)
+        self.prompt.set_mentions(self.form.filled_mentions())
+        self._show_problems()
+
+    def _on_slot(self, field: str) -> None:
+        self.prompt.set_mentions(self.form.filled_mentions())
+
+    def _show_problems(self) -> None:
+        problems = self.form.problems()
+        self.prompt_problem.setText(self.form.visible_problem("prompt") or "")
+        self.prompt_problem.setVisible(bool(self.prompt_problem.text()))
+        shown = {"prompt"}
+        for field, row in self.rows.items():
+            row.set_problem(problems.get(field) if row.isVisibleTo(self) else None)
+            if row.isVisibleTo(self):
+                shown.add(field)
+        for key, group in self.groups.items():
+            msgs = []
+            for s in self.form.group_slots(key):
+                msg = problems.get(s.field)
+                if msg and msg != s.reason:  # a refused file already says why on its tile
+                    msgs.append(msg)
+                if msg:
+                    shown.add(s.field)
+            group.set_problem(" ".join(dict.fromkeys(msgs)) or None)
+        rest = [m for f, m in problems.items() if f not in shown]
+        self.general_problem.setText("\n".join(rest))
+        self.general_problem.setVisible(bool(rest))
+        self.after_problems()
+
+    def after_problems(self) -> None:
+        """Subclasses: extra notes that depend on the current values."""
+
+    def _on_can_submit(self, ok: bool, reason: str) -> None:
+        self.generate.setEnabled(ok)
+        self.blocker.setText("" if ok else f"Can’t generate yet: {reason}")
+        self.blocker.setVisible(not ok)
+
+    def paste(self) -> bool:
+        mime = QGuiApplication.clipboard().mimeData()
+        if mime is None:
+            return False
+        files = local_files(mime)
+        if files:
+            self.form.add_files(files)
+            return True
+        free = next((s.field for s in self.form.slots()
+                     if not s.filled and "image" in s.spec.kinds), None)
+        if mime.hasImage() and free is not None:
+            self.form.set_slot_image(free, QImage(mime.imageData()))
+            return True
+        return False
+
+    def dragEnterEvent(self, e: QDragEnterEvent) -> None:
+        if local_files(e.mimeData()) and self.form.slots():
+            e.acceptProposedAction()
+        else:
+            e.ignore()
+
+    def dropEvent(self, e: QDropEvent) -> None:
+        files = local_files(e.mimeData())
+        if files:
+            self.form.add_files(files)
+            e.acceptProposedAction()
+
+    def submit(self) -> None:
+        self.status.clear()
+        self.form.submit()
+        self._show_problems()
+
+    def _on_submitted(self, job: Any) -> None:
+        self.status.setStyleSheet("")
+        self.status.setText(f"Job #{getattr(job, 'id', '?')} queued — the form keeps its values "
+                            "for your next variation.")
+
+    def _on_message(self, message: str) -> None:
+        self.status.setStyleSheet("")
+        self.status.setText(message)
+
+    def _on_failed(self, message: str) -> None:
+        self.status.setStyleSheet(ERROR_STYLE)
+        self.status.setText(f"Not submitted: {message}")

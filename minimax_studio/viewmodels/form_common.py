@@ -1,0 +1,368 @@
+"""State shared by the Video and Image forms: model, field values, reference slots, live
+validation against the catalog, cost, route preview and submit.
+
+The form holds the request *as the API spells it* (``model``, ``options``, ``fileID2`` …)
+so validation, cost, the engine and "Re-use settings" all speak one vocabulary. File
+slots hold local paths; the engine uploads them to whichever account runs the job.
+
+Widgets call plain methods; every coroutine goes through ``start`` (the app's TaskRunner
+when one is given). The GUI never reads a file itself: slot checks run in a thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from minimax_studio.api import catalog
+from minimax_studio.viewmodels.form_slots import SlotEditing, SlotState, slot_group
+from minimax_studio.viewmodels.media_check import clips_total_problem
+
+__all__ = ["GENERAL", "VALUE_FIELDS", "FormModel", "SlotState", "slot_group"]
+
+#: Fields that are never file slots.
+VALUE_FIELDS = ("prompt", "promptOptimization", "options", "resolution", "duration",
+                "aspectRatio", "quality", "quantity")
+
+GENERAL = ""  # the key for problems that belong to no visible field
+
+
+class FormModel(SlotEditing, QObject):
+    """Base of VideoFormModel / ImageFormModel. Subclasses supply the catalog hooks."""
+
+    modelChanged = Signal(str)
+    valueChanged = Signal(str, object)  # field, value
+    slotsChanged = Signal()  # the set of slots changed (new model)
+    slotChanged = Signal(str)  # one slot's file / status / progress changed
+    problemsChanged = Signal()
+    costChanged = Signal(str)
+    routeChanged = Signal(str)
+    canSubmitChanged = Signal(bool, str)  # enabled, reason when not
+    submitted = Signal(object)  # the engine's Job
+    submitFailed = Signal(str)
+    message = Signal(str)  # a passing remark: "x.gif was not added: no free slot takes it"
+
+    kind = "video"
+
+    def __init__(self, engine: Any = None, runner: Any = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._engine = engine
+        self._runner = runner
+        self._tasks: dict[str, asyncio.Future[Any]] = {}
+        self._model_id = ""
+        self._values: dict[str, Any] = {}
+        self._slots: dict[str, SlotState] = {}
+        self._problems: dict[str, str] = {}
+        self._touched: set[str] = set()
+        self._blocker: str | None = ""
+        self._cost = ""
+        self._route = ""
+        self._submitting = False
+        self._my_jobs: set[int] = set()
+        self._listener: asyncio.Future[None] | None = None
+        self._route_timer = QTimer(self)
+        self._route_timer.setSingleShot(True)
+        self._route_timer.setInterval(250)
+        self._route_timer.timeout.connect(self._refresh_route)
+
+    # --- catalog hooks (subclasses) -------------------------------------------------
+    def models(self) -> Mapping[str, Any]:
+        raise NotImplementedError
+
+    def _default_request(self, model_id: str) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _validate(self, body: Mapping[str, Any]) -> list[catalog.Problem]:
+        raise NotImplementedError
+
+    def _cost_of(self, body: Mapping[str, Any]) -> catalog.Cost:
+        raise NotImplementedError
+
+    def applicable_fields(self) -> tuple[str, ...]:
+        """The value fields the current model accepts (besides prompt/promptOptimization)."""
+        raise NotImplementedError
+
+    def _dimension_check(self, field: str) -> Callable[[int, int], str | None] | None:
+        return None
+
+    # --- reading --------------------------------------------------------------------
+    @property
+    def model_id(self) -> str:
+        return self._model_id
+
+    @property
+    def model(self) -> Any:
+        return self.models()[self._model_id]
+
+    def value(self, field: str, default: Any = None) -> Any:
+        return self._values.get(field, default)
+
+    def problems(self) -> dict[str, str]:
+        return dict(self._problems)
+
+    def visible_problem(self, field: str) -> str | None:
+        """The message to show next to ``field``; a required-but-untouched prompt does not
+        shout at a user who has not started typing (the Generate button still says why)."""
+        if field == "prompt" and "prompt" not in self._touched and not self.value("prompt"):
+            return None
+        return self._problems.get(field)
+
+    @property
+    def cost_label(self) -> str:
+        return self._cost
+
+    @property
+    def route_text(self) -> str:
+        return self._route
+
+    @property
+    def submit_blocker(self) -> str | None:
+        """None when Generate may be pressed, else the sentence saying why not."""
+        return self._blocker
+
+    @property
+    def engine(self) -> Any:
+        return self._engine
+
+    def set_engine(self, engine: Any) -> None:
+        self.close()
+        self._engine = engine
+        self._revalidate()
+
+    def close(self) -> None:
+        """Stop following the engine's events (the window closes, or a new engine)."""
+        if self._listener is not None and not self._listener.done():
+            self._listener.cancel()
+        self._listener = None
+
+    # --- editing --------------------------------------------------------------------
+    def set_model(self, model_id: str) -> None:
+        if model_id not in self.models():
+            raise KeyError(model_id)
+        if model_id == self._model_id:
+            return
+        old_values, old_slots = self._values, self._slots
+        self._model_id = model_id
+        values = self._default_request(model_id)
+        for k in ("prompt", "promptOptimization"):
+            if k in old_values:
+                values[k] = old_values[k]
+        for k in self.applicable_fields():
+            if k in old_values and self._allowed(k, old_values[k]):
+                values[k] = old_values[k]
+        self._values = {k: v for k, v in values.items() if k in VALUE_FIELDS}
+        self._slots = {s.field: SlotState(s) for s in self.model.slots()}
+        recheck = []
+        for field, state in self._slots.items():
+            old = old_slots.get(field)
+            if old and old.path and (old.info is None or old.info.kind in state.spec.kinds):
+                recheck.append((field, old.path))
+        self.modelChanged.emit(model_id)
+        self.slotsChanged.emit()
+        for k, v in self._values.items():
+            self.valueChanged.emit(k, v)
+        for field, path in recheck:
+            self.set_slot_file(field, path)
+        self._revalidate()
+
+    def _allowed(self, field: str, value: Any) -> bool:
+        """Whether ``value`` is a legal choice for ``field`` on the current model."""
+        return True
+
+    def set_value(self, field: str, value: Any) -> None:
+        if field not in VALUE_FIELDS:
+            raise KeyError(field)
+        self._touched.add(field)
+        if self._values.get(field) == value:
+            return
+        if value is None or value == "":
+            self._values.pop(field, None)
+        else:
+            self._values[field] = value
+        self.valueChanged.emit(field, value)
+        self._revalidate()
+
+    # --- the request ----------------------------------------------------------------
+    def build_request(self) -> dict[str, Any]:
+        """Exactly what ``engine.submit`` gets: API field names, local paths in slots."""
+        body: dict[str, Any] = {"model": self._model_id}
+        prompt = self._values.get("prompt")
+        if prompt:
+            body["prompt"] = prompt
+        if "promptOptimization" in self._values:
+            body["promptOptimization"] = bool(self._values["promptOptimization"])
+        for k in self.applicable_fields():
+            if self._values.get(k) not in (None, ""):
+                body[k] = self._values[k]
+        for s in self._slots.values():
+            if s.path is not None:
+                body[s.field] = str(s.path)
+        return body
+
+    def load_request(self, request: Mapping[str, Any]) -> None:
+        """Fill the form with a previous job's request ("Re-use settings")."""
+        model_id = str(request.get("model") or next(iter(self.models())))
+        self._model_id = ""  # force a full reset even when the model is the same
+        self._values = {}
+        self._slots = {}
+        self.set_model(model_id)
+        for k in VALUE_FIELDS:
+            if k in request and (k in ("prompt", "promptOptimization")
+                                 or k in self.applicable_fields()):
+                self._values[k] = request[k]
+                self.valueChanged.emit(k, request[k])
+        for s in list(self._slots.values()):
+            v = request.get(s.field)
+            if isinstance(v, str) and v:
+                if Path(v).is_file():
+                    self.set_slot_file(s.field, Path(v))
+                else:  # a fileID from an older job: kept as is (the engine takes ids too)
+                    self._set_slot(replace(s, path=Path(v), status="ok"))
+        self._touched.clear()
+        self._revalidate()
+
+    # --- validation, cost, route ----------------------------------------------------
+    def _revalidate(self) -> None:
+        if not self._model_id:
+            return
+        body = self.build_request()
+        problems: dict[str, str] = {}
+        for p in self._validate(body):
+            key = p.field if (p.field in VALUE_FIELDS or p.field in self._slots) else GENERAL
+            problems.setdefault(key, p.message)
+        for s in self._slots.values():
+            if s.status == "rejected" and s.reason:
+                problems[s.field] = s.reason
+        clips = [s.info.duration for s in self._slots.values()
+                 if s.status == "ok" and s.info and s.info.kind in ("video", "audio")]
+        total = clips_total_problem(clips)
+        if total:
+            problems.setdefault(GENERAL, total)
+        if problems != self._problems:
+            self._problems = problems
+            self.problemsChanged.emit()
+        cost = self._cost_of(body).label
+        if cost != self._cost:
+            self._cost = cost
+            self.costChanged.emit(cost)
+        self._update_blocker()
+        if self._engine is not None:
+            self._route_timer.start()
+
+    def _update_blocker(self) -> None:
+        reason: str | None = None
+        if self._submitting:
+            reason = "Submitting…"
+        elif any(s.status == "checking" for s in self._slots.values()):
+            reason = "Checking the files…"
+        elif self._problems:
+            key = next(iter(self._problems))
+            reason = self._problems[key]
+        elif self._engine is None:
+            reason = "Not connected — add a useapi.net token or start the sandbox."
+        if reason != self._blocker:
+            self._blocker = reason
+            self.canSubmitChanged.emit(reason is None, reason or "")
+
+    def _refresh_route(self) -> None:
+        if self._engine is None or self._problems:
+            self._set_route("")
+            return
+        self.start("route", self._route_preview(self.build_request()))
+
+    async def _route_preview(self, body: dict[str, Any]) -> None:
+        try:
+            preview = await self._engine.preview_route(self.kind, body)
+        except Exception as e:  # a preview is advice; never block the form on it
+            self._set_route(f"Account will be chosen at submit ({getattr(e, 'message', e)}).")
+            return
+        account = getattr(preview, "account", None)
+        reason = getattr(preview, "reason", "") or ""
+        if account:
+            text = f"Runs on account {account}" + (f" because {reason}" if reason else "")
+        else:
+            text = reason or "No account can take it right now — it will wait in the queue."
+        self._set_route(text)
+
+    def _set_route(self, text: str) -> None:
+        if text != self._route:
+            self._route = text
+            self.routeChanged.emit(text)
+
+    # --- submit ---------------------------------------------------------------------
+    def submit(self) -> bool:
+        """Hand the request to the engine. The form keeps its values for the next variation."""
+        self._touched.update(("prompt",))
+        self.problemsChanged.emit()
+        if self._blocker is not None:
+            return False
+        request = self.build_request()
+        self._submitting = True
+        self._update_blocker()
+        self.start("submit", self._submit(request))
+        return True
+
+    async def _submit(self, request: dict[str, Any]) -> None:
+        try:
+            job = await self._engine.submit(self.kind, request)
+        except Exception as e:
+            self.submitFailed.emit(getattr(e, "message", None) or str(e) or type(e).__name__)
+            return
+        finally:
+            self._submitting = False
+            self._update_blocker()
+        self._my_jobs.add(job.id)
+        if self._listener is None or self._listener.done():
+            self._listener = asyncio.ensure_future(self._follow_events(self._engine))
+        self.submitted.emit(job)
+
+    async def _follow_events(self, engine: Any) -> None:
+        """Upload progress of the jobs this form submitted, shown on the slots. Its own
+        subscription to the engine's stream (``events()`` fans out to every caller)."""
+        async for ev in engine.events():
+            if ev.job.id not in self._my_jobs:
+                continue
+            if str(ev.type) == "uploading":
+                self.set_upload_progress(ev.progress)
+            elif str(ev.type) != "queued":  # past the upload: the slots are done
+                self.set_upload_progress(None)
+                self._my_jobs.discard(ev.job.id)
+
+    # --- async plumbing -------------------------------------------------------------
+    def start(self, key: str, coro: Awaitable[Any]) -> Any:
+        """Run ``coro``; a new task with the same key replaces the old one. Through the
+        app's TaskRunner when there is one (errors reach the notifier), else directly."""
+        old = self._tasks.pop(key, None)
+        if old is not None and not old.done():
+            old.cancel()
+        if self._runner is not None:
+            task = self._runner.run(coro, key=f"{type(self).__name__}:{id(self)}:{key}")
+        else:
+            task = asyncio.ensure_future(coro)
+        if isinstance(task, asyncio.Future):
+            self._tasks[key] = task
+            task.add_done_callback(functools.partial(self._forget, key))
+        return task
+
+    def _forget(self, key: str, task: asyncio.Future[Any]) -> None:
+        if self._tasks.get(key) is task:
+            del self._tasks[key]
+
+    @property
+    def busy(self) -> bool:
+        """True while a file check, paste, route preview or submit is still running."""
+        return any(not t.done() for t in self._tasks.values())
+
+    async def wait_idle(self) -> None:
+        """Await every task this form started (tests, and the app before it closes)."""
+        while self.busy:
+            await asyncio.gather(*list(self._tasks.values()), return_exceptions=True)
+
+
