@@ -7,8 +7,12 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from minimax_studio.sandbox import Sandbox
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -56,7 +60,7 @@ def artifacts_dir() -> Path:
 
 
 @pytest.fixture
-def sandbox() -> Iterator["Sandbox"]:  # noqa: F821 - imported lazily
+def sandbox() -> Iterator[Sandbox]:
     """A real sandbox HTTP server on 127.0.0.1 with one demo account, its clock sped up so
     jobs finish in about a second."""
     from minimax_studio.sandbox import Sandbox
