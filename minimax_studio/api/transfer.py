@@ -105,6 +105,14 @@ def prepare_upload(source: Path | str | bytes | bytearray | memoryview, *,
         assert ctype is not None
         return UploadBody(ctype, len(data), _bytes_chunks(data, progress, chunk_size))
     path = Path(source)
+    ctype, size = check_upload_file(path)
+    return UploadBody(ctype, size, _file_chunks(path, size, progress, chunk_size))
+
+
+def check_upload_file(path: Path) -> tuple[str, int]:
+    """(Content-Type from the first bytes, size) of a file POST files would accept, else
+    ``UploadRejectedError`` with a sentence naming the file. Cheap (a stat and a 64-byte
+    read), so callers can refuse a wrong file before hashing or routing it."""
     try:
         size = path.stat().st_size
         with path.open("rb") as fh:
@@ -118,7 +126,7 @@ def prepare_upload(source: Path | str | bytes | bytearray | memoryview, *,
     ctype = sniff_content_type(head)
     _check(ctype, size, path.name)
     assert ctype is not None
-    return UploadBody(ctype, size, _file_chunks(path, size, progress, chunk_size))
+    return ctype, size
 
 
 def _check(ctype: str | None, size: int, name: str) -> None:

@@ -3,42 +3,28 @@
 A fileID belongs to one Hailuo account (files.md), so every upload is cached per
 (account, sha256 of the file) in the journal database: the same image used by 50 jobs is
 uploaded once per account, and a file moved or renamed on disk is still recognised.
+
+The Content-Type is the client's business: it sniffs it from the first bytes
+(``api.transfer``), so a PNG saved as ``shot.jpeg`` or a WAV without an extension goes up
+as what it is. The cache key needs no type: the type is a function of the bytes, and so
+is the sha256.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from minimax_studio.api.errors import UploadRejectedError
+from minimax_studio.api.transfer import check_upload_file
 from minimax_studio.core.jobs import file_id_account, file_slots
 from minimax_studio.core.journal import Journal
 from minimax_studio.core.routing import _get
 
-#: files.md: the only media types POST files accepts (.webp goes up as image/jpeg).
-CONTENT_TYPES = {
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".webp": "image/jpeg",
-    ".mp3": "audio/mpeg",
-    ".wav": "audio/wav",
-    ".mp4": "video/mp4",
-}
-
 ProgressFn = Callable[[int], None]
-
-
-def content_type_for(path: Path) -> str:
-    ctype = CONTENT_TYPES.get(path.suffix.lower())
-    if ctype is None:
-        allowed = ", ".join(sorted(CONTENT_TYPES))
-        raise UploadRejectedError(f"{path.name}: this file type cannot be uploaded (allowed: {allowed}).")
-    return ctype
 
 
 def _sha256(path: Path) -> str:
@@ -80,7 +66,9 @@ class Uploads:
 
     async def ensure(self, account: str, path: Path, progress: ProgressFn | None = None) -> str:
         """The fileID of ``path`` on ``account``, uploading it only if it is not there yet."""
-        ctype = content_type_for(path)
+        # Refuse a file POST files would not take (by its bytes) before hashing it: a
+        # readable reason now instead of after minutes of hashing a wrong 4 GB file.
+        _, size = await asyncio.to_thread(check_upload_file, path)
         sha = await self.sha256(path)
         lock = self._locks.setdefault((account, sha), asyncio.Lock())
         async with lock:
@@ -89,14 +77,12 @@ class Uploads:
                 if progress:
                     progress(100)
                 return cached
-            size = os.path.getsize(path)
 
             def on_progress(sent: int, total: int | None = None) -> None:
                 if progress and total:
                     progress(int(sent * 100 / total))
 
-            uploaded = await self._client.files.upload(
-                path, account=account, content_type=ctype, progress=on_progress)
+            uploaded = await self._client.files.upload(path, account=account, progress=on_progress)
             file_id = _get(uploaded, "fileID", "file_id")
             if not file_id:
                 raise UploadRejectedError(f"{path.name}: the server did not return a file id.")
