@@ -33,7 +33,10 @@ class Fault:
     method: str | None = None  # None = any method
     status: int | None = None  # answer with this status instead of the real reply
     times: int | None = None  # None = until removed
-    latency: float = 0.0  # real seconds to wait before answering
+    # Real seconds to wait before answering. The wait comes *after* the real work when
+    # there is any (latency only, or create_anyway): a create whose reply times out may
+    # still have made the job, as with the real Hailuo (see server/app.py).
+    latency: float = 0.0
     create_anyway: bool = False  # run the real handler first (502/504 that still queued)
     body: str = "json"  # "json" | "malformed" (200 with cut JSON) | "html" (error page)
     message: str | None = None

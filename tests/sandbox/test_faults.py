@@ -48,6 +48,36 @@ def test_latency_malformed_and_html(sandbox: Sandbox, api: httpx.Client) -> None
     assert api.get("accounts").status_code == 200
 
 
+def test_a_create_whose_reply_times_out_still_made_the_job(sandbox: Sandbox, api: httpx.Client) -> None:
+    # Latency is a late reply, not a late arrival: the job exists although the caller
+    # gave up, exactly once, with the body it sent.
+    sandbox.clock.pause()
+    sandbox.faults.add(endpoint="videos/create", latency=0.8, times=1)
+    with pytest.raises(httpx.TimeoutException):
+        api.post("videos/create", json={"prompt": "lost reply"}, timeout=0.2)
+    assert [v["desc"] for v in api.get("videos").json()] == ["lost reply"]
+    assert sandbox.received[-2].body == {"prompt": "lost reply"}
+
+
+def test_slow_error_with_create_anyway_creates_before_the_wait(sandbox: Sandbox, api: httpx.Client) -> None:
+    sandbox.clock.pause()
+    sandbox.faults.add(endpoint="videos/create", status=504, latency=0.8, times=1,
+                       create_anyway=True)
+    with pytest.raises(httpx.TimeoutException):
+        api.post("videos/create", json={"prompt": "queued anyway"}, timeout=0.2)
+    assert [v["desc"] for v in api.get("videos").json()] == ["queued anyway"]
+
+
+def test_slow_error_without_create_anyway_creates_nothing(sandbox: Sandbox, api: httpx.Client) -> None:
+    sandbox.clock.pause()
+    sandbox.faults.add(endpoint="videos/create", status=504, latency=0.3, times=1)
+    t0 = time.monotonic()
+    r = api.post("videos/create", json={"prompt": "never made"})
+    assert r.status_code == 504 and time.monotonic() - t0 >= 0.3
+    assert api.get("videos").json() == []
+    assert sandbox.received[-2].body == {"prompt": "never made"}
+
+
 def test_method_filter(sandbox: Sandbox, api: httpx.Client) -> None:
     sandbox.faults.add(endpoint="accounts", status=500, method="POST")
     assert api.get("accounts").status_code == 200

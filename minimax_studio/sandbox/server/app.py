@@ -62,13 +62,27 @@ async def api_middleware(request: web.Request, handler: Handler) -> web.StreamRe
 
 
 async def _with_faults(request: web.Request, handler: Handler, core: Core) -> web.StreamResponse:
+    """Apply the matching fault, if any.
+
+    Latency is a slow *reply*, not a slow arrival: when the fault lets the real work
+    happen (latency only, or ``create_anyway``) the handler runs first - body read, job
+    created - and only then do we sleep. That is what the real Hailuo does to a client
+    that gives up waiting: the create it sent may have been accepted, and only a
+    reconcile (list + match) can tell. Sleeping first would let a disconnect stop the
+    handler from ever reading the body, so "timed out but created anyway" could never
+    be tested. A pure error fault (a status without ``create_anyway``) does no work: its
+    body is read for the request log, then it sleeps and answers the error."""
     fault = core.faults.take(_endpoint(request), request.method)
     if fault is None:
         return await handler(request)
-    if fault.latency:
-        await asyncio.sleep(fault.latency)
     if fault.status is None and fault.body == "json":
-        return await handler(request)  # latency only
+        try:
+            resp = await handler(request)  # latency only: the real reply, late
+        except ApiError:
+            await _sleep(fault.latency)  # an error reply is late too
+            raise
+        await _sleep(fault.latency)
+        return resp
     if fault.create_anyway:
         try:
             await handler(request)  # the job exists although the caller hears an error
@@ -79,7 +93,13 @@ async def _with_faults(request: web.Request, handler: Handler, core: Core) -> we
             await read_fields(request)  # keep the body in the request log
         except ApiError:
             pass
+    await _sleep(fault.latency)
     return _fault_response(fault)
+
+
+async def _sleep(seconds: float) -> None:
+    if seconds:
+        await asyncio.sleep(seconds)
 
 
 def build_app(core: Core) -> web.Application:
