@@ -751,7 +751,10 @@ class Engine:
         errors = 0
         items: dict[str, Any] = {}
         while True:
-            await self._sleep(interval)
+            # ±10 %: a batch submitted together would otherwise poll in lock-step forever -
+            # 50 answers parsed in one event-loop pass (a visible UI stall) and 50
+            # requests at once on the account. The mean interval stays the same.
+            await self._sleep(interval * random.uniform(0.9, 1.1))
             pending = [r for r in job.remote_ids if job.remote_status.get(r) not in _FINAL | {_GONE}]
             failure: MiniMaxError | None = None
             for rid in pending:
