@@ -46,8 +46,10 @@ SNIFF_BYTES = 64
 UPLOAD_TYPES = frozenset({"image/png", "image/jpeg", "audio/mpeg", "audio/wav", "video/mp4"})
 
 # ISO-BMFF brands that are still images, not videos (HEIC/AVIF photos also start with ftyp).
-_IMAGE_BRANDS = frozenset({b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1",
-                           b"msf1", b"avif", b"avis"})
+# ISO-BMFF files that are not mp4 video: HEIC/AVIF still images, and QuickTime (.mov),
+# which shares the box layout but is not among the documented upload types.
+_NOT_MP4_BRANDS = frozenset({b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1",
+                             b"msf1", b"avif", b"avis", b"qt  "})
 
 
 def sniff_content_type(head: bytes) -> str | None:
@@ -64,7 +66,7 @@ def sniff_content_type(head: bytes) -> str | None:
         return "audio/wav"
     if head.startswith(b"ID3") or _is_mp3_frame(head):
         return "audio/mpeg"
-    if head[4:8] == b"ftyp" and head[8:12] not in _IMAGE_BRANDS:
+    if head[4:8] == b"ftyp" and head[8:12] not in _NOT_MP4_BRANDS:
         return "video/mp4"
     return None
 

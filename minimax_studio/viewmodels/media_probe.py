@@ -22,6 +22,8 @@ from typing import BinaryIO
 
 from PIL import Image, UnidentifiedImageError
 
+from minimax_studio.api.transfer import sniff_content_type
+
 
 class ProbeError(Exception):
     """The file is not what it claims, or cannot be read. ``str()`` is a sentence."""
@@ -63,22 +65,18 @@ _KNOWN_UNSUPPORTED = {
 
 
 def sniff(head: bytes) -> str | None:
-    """The format name from the first bytes (>= 32 bytes is enough), or None."""
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+    """The format name from the first bytes (>= 32 bytes is enough), or None.
+
+    What may be uploaded is decided once, by the client's sniffer (the engine uploads
+    through it); this only names the format within the type it chose."""
+    ctype = sniff_content_type(head)
+    if ctype == "image/jpeg" and head[:4] == b"RIFF":
         return "webp"
-    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
-        return "wav"
-    if head[4:8] == b"ftyp":
-        brand = head[8:12]
-        # QuickTime (.mov) shares the box layout but the API documents mp4 only.
-        return None if brand == b"qt  " else "mp4"
-    if head.startswith(b"ID3") or _mp3_header(head, 0) is not None:
-        return "mp3"
-    return None
+    return _FORMAT_BY_TYPE.get(ctype) if ctype else None
+
+
+_FORMAT_BY_TYPE = {"image/png": "png", "image/jpeg": "jpeg", "audio/wav": "wav",
+                   "audio/mpeg": "mp3", "video/mp4": "mp4"}
 
 
 def describe_unknown(head: bytes) -> str:

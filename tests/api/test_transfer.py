@@ -279,3 +279,16 @@ async def test_cancelled_download_keeps_its_part(tmp_path: Path) -> None:
             await task
     assert (tmp_path / "v.mp4.part").read_bytes() == DATA[:1000]
     assert not dest.exists()
+
+
+def test_quicktime_and_heic_are_not_sent_as_mp4() -> None:
+    """The API documents mp4 only: a .mov or an HEIC photo (same box layout) must be
+    refused before upload, not sent as video/mp4 and rejected by Hailuo later."""
+    from minimax_studio.api.transfer import sniff_content_type
+
+    def ftyp(brand: bytes) -> bytes:
+        return b"\x00\x00\x00\x18ftyp" + brand + b"\x00\x00\x02\x00" + brand + b"isom"
+
+    assert sniff_content_type(ftyp(b"isom")) == "video/mp4"
+    assert sniff_content_type(ftyp(b"qt  ")) is None
+    assert sniff_content_type(ftyp(b"heic")) is None
