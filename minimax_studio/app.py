@@ -44,8 +44,8 @@ __all__ = ["TAB_BUILDERS", "Studio", "run"]
 #: open. Owners of a tab add / keep their line here.
 TAB_BUILDERS: dict[str, str] = {
     "Accounts": "minimax_studio.ui.tabs.accounts_tab:build_accounts_tab",
-    "Video": "minimax_studio.ui.tabs.video_tab:build_video_tab",
-    "Image": "minimax_studio.ui.tabs.image_tab:build_image_tab",
+    "Video": "minimax_studio.ui.tabs.generate_tabs:build_video_tab",
+    "Image": "minimax_studio.ui.tabs.generate_tabs:build_image_tab",
     "Agent": "minimax_studio.ui.tabs.agent_tab:build_agent_tab",
     "Gallery": "minimax_studio.ui.tabs.gallery_tab:build_gallery_tab",
 }
@@ -84,6 +84,8 @@ class Studio:
         self.window.attach(self.app_vm, self.token_vm)
         self.builders = dict(TAB_BUILDERS if builders is None else builders)
         self.closed = asyncio.Event()
+        #: set each time a session's tabs are built (start-up work is over)
+        self.tabs_mounted = asyncio.Event()
         self._dialogs: dict[str, QDialog] = {}
         self.window.closeRequested.connect(self.closed.set)
         self.window.settingsRequested.connect(self.open_settings)
@@ -161,6 +163,7 @@ class Studio:
             else:
                 self.window.set_tab(name, widget)
             await asyncio.sleep(0)  # let the window repaint between tabs
+        self.tabs_mounted.set()
 
     # --- dialogs (open(), never exec(): the loop keeps running) ---------------------------
     def open_settings(self) -> None:
@@ -261,6 +264,13 @@ def _sigint_closes(close: Callable[[], None]) -> Callable[[], None]:
     return undo
 
 
+async def _freeze_when_mounted(studio: Studio) -> None:
+    import gc
+
+    await studio.tabs_mounted.wait()
+    gc.freeze()
+
+
 def run(*, sandbox: bool = False, debug: bool = False, qt_args: Sequence[str] = (),
         on_started: Callable[[Studio], None] | None = None) -> int:
     """Start the app; returns the exit code. ``on_started`` gets the wired ``Studio`` once
@@ -289,6 +299,7 @@ def run(*, sandbox: bool = False, debug: bool = False, qt_args: Sequence[str] = 
 
     # 2. Everything else, while the user already sees the window.
     import asyncio
+    import gc
 
     import qasync  # after PySide6 (qasync picks the Qt binding that is already imported)
 
@@ -305,10 +316,18 @@ def run(*, sandbox: bool = False, debug: bool = False, qt_args: Sequence[str] = 
         studio = Studio(services, window=window)
         if on_started is not None:
             on_started(studio)
+        # Why freeze: the window is painted and ~90k start-up objects (modules, the window,
+        # view-models) now live for the whole session. Left in the collector's sight, every
+        # full collection walks them all — a 57–87 ms stall of the UI thread, measured in
+        # bench/bench_ui_stall.py. Frozen, a collection walks only what came after. Once
+        # more when the first session's tabs are up (httpx, pydantic, SQLite, the tabs).
+        gc.freeze()
+        freeze_later = asyncio.ensure_future(_freeze_when_mounted(studio))
         wake = _sigint_closes(studio.closed.set)
         try:
             return await studio.main(sandbox=sandbox)
         finally:
+            freeze_later.cancel()
             wake()
 
     try:

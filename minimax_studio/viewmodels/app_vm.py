@@ -194,8 +194,10 @@ class AppVM(QObject):
 
         data = self.services.paths.data_dir / "sandbox"
         data.mkdir(parents=True, exist_ok=True)
+        # demo_history: earlier "website" work on the demo account, so a new user's first
+        # look at every tab (Accounts, Gallery import, jobs) shows something real.
         return Sandbox(speed=self.services.settings.sandbox_speed,
-                       state_file=data / "sandbox-state.json")
+                       state_file=data / "sandbox-state.json", demo_history=True)
 
     async def _open_sandbox(self, sandbox: Any) -> None:
         await self._close_session()

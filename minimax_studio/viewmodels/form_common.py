@@ -67,6 +67,7 @@ class FormModel(SlotEditing, QObject):
         self._submitting = False
         self._my_jobs: set[int] = set()
         self._listener: asyncio.Future[None] | None = None
+        self._closed = False
         self._route_timer = QTimer(self)
         self._route_timer.setSingleShot(True)
         self._route_timer.setInterval(250)
@@ -132,15 +133,38 @@ class FormModel(SlotEditing, QObject):
         return self._engine
 
     def set_engine(self, engine: Any) -> None:
-        self.close()
+        """A new session's engine (or None when disconnected). Work started for the old
+        engine (route preview, event listener) is dropped; the field values stay."""
+        self._stop_listening()
+        self._route_timer.stop()
+        old = self._tasks.pop("route", None)
+        if old is not None and not old.done():
+            old.cancel()
+        self._closed = False
         self._engine = engine
+        self._set_route("")
         self._revalidate()
 
-    def close(self) -> None:
-        """Stop following the engine's events (the window closes, or a new engine)."""
+    def _stop_listening(self) -> None:
         if self._listener is not None and not self._listener.done():
             self._listener.cancel()
         self._listener = None
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def close(self) -> None:
+        """The tab is going away: stop the debounce timer, cancel every task this form
+        started and stop following the engine. Nothing is scheduled afterwards — a timer
+        firing after its event loop has closed would start a task on no loop at all."""
+        self._closed = True
+        self._route_timer.stop()
+        self._stop_listening()
+        tasks, self._tasks = list(self._tasks.values()), {}
+        for task in tasks:
+            if not task.done():
+                task.cancel()
 
     # --- editing --------------------------------------------------------------------
     def set_model(self, model_id: str) -> None:
@@ -253,8 +277,8 @@ class FormModel(SlotEditing, QObject):
             self._cost = cost
             self.costChanged.emit(cost)
         self._update_blocker()
-        if self._engine is not None:
-            self._route_timer.start()
+        if self._engine is not None and not self._closed:
+            self._route_timer.start()  # debounced: typing does not ask the engine per key
 
     def _update_blocker(self) -> None:
         reason: str | None = None
@@ -271,7 +295,15 @@ class FormModel(SlotEditing, QObject):
             self._blocker = reason
             self.canSubmitChanged.emit(reason is None, reason or "")
 
+    def refresh_route(self) -> None:
+        """Ask again now which account would run the current request (F5): capacity moves
+        while the form sits still."""
+        self._route_timer.stop()
+        self._refresh_route()
+
     def _refresh_route(self) -> None:
+        if self._closed:
+            return
         if self._engine is None or self._problems:
             self._set_route("")
             return
@@ -285,7 +317,9 @@ class FormModel(SlotEditing, QObject):
             return
         account = getattr(preview, "account", None)
         reason = getattr(preview, "reason", "") or ""
-        if account:
+        if account and reason.lower().startswith(f"runs on account {str(account).lower()}"):
+            text = reason[0].upper() + reason[1:]  # the router already names the account
+        elif account:
             text = f"Runs on account {account}" + (f" because {reason}" if reason else "")
         else:
             text = reason or "No account can take it right now — it will wait in the queue."
@@ -301,7 +335,7 @@ class FormModel(SlotEditing, QObject):
         """Hand the request to the engine. The form keeps its values for the next variation."""
         self._touched.update(("prompt",))
         self.problemsChanged.emit()
-        if self._blocker is not None:
+        if self._blocker is not None or self._closed:
             return False
         request = self.build_request()
         self._submitting = True
@@ -319,7 +353,7 @@ class FormModel(SlotEditing, QObject):
             self._submitting = False
             self._update_blocker()
         self._my_jobs.add(job.id)
-        if self._listener is None or self._listener.done():
+        if not self._closed and (self._listener is None or self._listener.done()):
             self._listener = asyncio.ensure_future(self._follow_events(self._engine))
         self.submitted.emit(job)
 
@@ -338,14 +372,22 @@ class FormModel(SlotEditing, QObject):
     # --- async plumbing -------------------------------------------------------------
     def start(self, key: str, coro: Awaitable[Any]) -> Any:
         """Run ``coro``; a new task with the same key replaces the old one. Through the
-        app's TaskRunner when there is one (errors reach the notifier), else directly."""
+        app's TaskRunner when there is one (errors reach the notifier), else directly.
+        Once the form is closed nothing starts (the coroutine is closed unawaited)."""
+        if self._closed:
+            _discard(coro)
+            return None
         old = self._tasks.pop(key, None)
         if old is not None and not old.done():
             old.cancel()
-        if self._runner is not None:
-            task = self._runner.run(coro, key=f"{type(self).__name__}:{id(self)}:{key}")
-        else:
-            task = asyncio.ensure_future(coro)
+        try:
+            if self._runner is not None:
+                task = self._runner.run(coro, key=f"{type(self).__name__}:{id(self)}:{key}")
+            else:
+                task = asyncio.ensure_future(coro)
+        except RuntimeError:  # no event loop any more (Qt delivered a late signal): drop it
+            _discard(coro)
+            return None
         if isinstance(task, asyncio.Future):
             self._tasks[key] = task
             task.add_done_callback(functools.partial(self._forget, key))
@@ -366,3 +408,8 @@ class FormModel(SlotEditing, QObject):
             await asyncio.gather(*list(self._tasks.values()), return_exceptions=True)
 
 
+def _discard(coro: Awaitable[Any]) -> None:
+    """Close a coroutine that will never be scheduled (no "never awaited" warning)."""
+    close = getattr(coro, "close", None)
+    if callable(close):
+        close()

@@ -1,0 +1,108 @@
+"""The Video and Image tabs as the app mounts them: the form (on the session's engine and
+the app's task runner) on the left, this kind's jobs panel and the selected result on the
+right, and the panel's "Re-use settings" / "Use as first frame" wired back into a form.
+
+``app.TAB_BUILDERS`` names ``build_video_tab`` / ``build_image_tab``; they run each time a
+session opens (sandbox or real token), and the window calls ``shutdown()`` on the old tab
+when the session closes, so a switch never leaves a form talking to a closed engine.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from minimax_studio.ui.tabs.image_tab import ImageTab
+from minimax_studio.ui.tabs.video_tab import VideoTab
+from minimax_studio.ui.widgets.jobs_area import JobsArea, build_jobs_area
+from minimax_studio.viewmodels.image_form import ImageFormModel
+from minimax_studio.viewmodels.video_form import VideoFormModel
+
+if TYPE_CHECKING:
+    from minimax_studio.ui.tabs.form_tab import FormTab
+    from minimax_studio.viewmodels.form_common import FormModel
+
+__all__ = ["GenerateTab", "build_image_tab", "build_video_tab"]
+
+
+class GenerateTab(QWidget):
+    """One generation tab: ``form`` (the view-model), ``form_tab`` (its widgets, with the
+    jobs area at its side) and ``jobs`` (panel + result). F5 and session close reach the
+    window through ``refresh`` / ``shutdown``."""
+
+    def __init__(self, kind: str, services: Any, window: Any) -> None:
+        super().__init__()
+        self.setObjectName(f"{kind}GenerateTab")
+        self.kind = kind
+        self._services = services
+        form_cls = VideoFormModel if kind == "video" else ImageFormModel
+        # Parented to the tab: deleting the tab deletes the form and its debounce timer.
+        self.form: FormModel = form_cls(engine=services.engine, runner=services.runner, parent=self)
+        self.form_tab: FormTab = (VideoTab(self.form, self) if kind == "video"  # type: ignore[arg-type]
+                                  else ImageTab(self.form, self))  # type: ignore[arg-type]
+        self.jobs: JobsArea = build_jobs_area(services, window, kind)
+        self.form_tab.set_side_widget(self.jobs)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.form_tab)
+        actions = self.jobs.job_actions
+        actions.reuseRequested.connect(self._reuse)
+        actions.firstFrameRequested.connect(lambda path: _use_as_first_frame(window, path))
+        # The job just submitted is selected as soon as its row appears: the person watches
+        # its progress and sees the result beside the form without hunting for it.
+        self._follow: int | None = None
+        self.form.submitted.connect(self._follow_job)
+        self.jobs.model.rowsInserted.connect(self._select_followed)
+        self.jobs.model.modelReset.connect(self._select_followed)
+
+    def _follow_job(self, job: Any) -> None:
+        self._follow = getattr(job, "id", None)
+        self._select_followed()
+
+    def _select_followed(self, *_: Any) -> None:
+        job_id = self._follow
+        row = -1 if job_id is None else self.jobs.model.row_of(job_id)
+        if job_id is not None and row >= 0:
+            self._follow = None
+            self.jobs.panel.select_job(job_id)
+            self.jobs.panel.view.scrollTo(self.jobs.model.index(row))
+
+    def _reuse(self, kind: str, request: dict[str, Any]) -> None:
+        if kind == self.kind:
+            self.form.load_request(request)
+            self.form_tab.prompt.setFocus()
+
+    def refresh(self) -> None:
+        """F5: read this kind's jobs again from the journal and re-ask which account the
+        current request would run on."""
+        self.jobs.model.stop()
+        self.jobs.model.start(self._services.runner.spawn)
+        self.form.refresh_route()
+
+    def shutdown(self) -> None:
+        """The session closes (or the app quits): the form stops its timer and tasks, the
+        jobs model stops following the engine, the player stops."""
+        self.form.close()
+        self.jobs.shutdown()
+
+
+def _use_as_first_frame(window: Any, path: str) -> None:
+    """A finished image (or a video's last frame) becomes the first frame of a new video:
+    always the Video tab's form, whichever panel asked — and that tab comes forward."""
+    try:
+        video = window.tab("Video")
+    except (AttributeError, ValueError):
+        return
+    form = getattr(video, "form", None)
+    if isinstance(form, VideoFormModel):
+        form.use_as_first_frame(path)
+        window.select_tab("Video")
+
+
+def build_video_tab(services: Any, window: Any) -> QWidget:
+    return GenerateTab("video", services, window)
+
+
+def build_image_tab(services: Any, window: Any) -> QWidget:
+    return GenerateTab("image", services, window)
