@@ -33,6 +33,14 @@ VALUE_FIELDS = ("prompt", "promptOptimization", "options", "resolution", "durati
 GENERAL = ""  # the key for problems that belong to no visible field
 
 
+def strip_field_prefix(field: str, message: str) -> str:
+    """The catalog's sentences start with the API field name ("end_frame_fileID: …"),
+    which the sandbox and the batch command need. Next to its own widget the name is
+    jargon; the Generate button names a slot by its label instead."""
+    prefix = f"{field}: "
+    return message[len(prefix):] if message.startswith(prefix) else message
+
+
 class FormModel(SlotEditing, QObject):
     """Base of VideoFormModel / ImageFormModel. Subclasses supply the catalog hooks."""
 
@@ -260,7 +268,7 @@ class FormModel(SlotEditing, QObject):
         problems: dict[str, str] = {}
         for p in self._validate(body):
             key = p.field if (p.field in VALUE_FIELDS or p.field in self._slots) else GENERAL
-            problems.setdefault(key, p.message)
+            problems.setdefault(key, self._readable(p, key))
         for s in self._slots.values():
             if s.status == "rejected" and s.reason:
                 problems[s.field] = s.reason
@@ -280,6 +288,13 @@ class FormModel(SlotEditing, QObject):
         if self._engine is not None and not self._closed:
             self._route_timer.start()  # debounced: typing does not ask the engine per key
 
+    def _readable(self, problem: catalog.Problem, key: str) -> str:
+        return problem.message if key == GENERAL else strip_field_prefix(problem.field, problem.message)
+
+    def _blocker_text(self, key: str) -> str:
+        slot = self._slots.get(key)
+        return f"{slot.spec.label}: {self._problems[key]}" if slot else self._problems[key]
+
     def _update_blocker(self) -> None:
         reason: str | None = None
         if self._submitting:
@@ -287,8 +302,7 @@ class FormModel(SlotEditing, QObject):
         elif any(s.status == "checking" for s in self._slots.values()):
             reason = "Checking the files…"
         elif self._problems:
-            key = next(iter(self._problems))
-            reason = self._problems[key]
+            reason = self._blocker_text(next(iter(self._problems)))
         elif self._engine is None:
             reason = "Not connected — add a useapi.net token or start the sandbox."
         if reason != self._blocker:

@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import QObject
 
 from minimax_studio.api import catalog
-from minimax_studio.viewmodels.form_common import FormModel
+from minimax_studio.viewmodels.form_common import FormModel, strip_field_prefix
 
 #: The family order of the picker (issue #5 §1).
 FAMILY_ORDER = ("Hailuo 01", "Hailuo 02", "Hailuo 2.3", "Veo 3.1", "Sora 2", "Seedance 2.0")
@@ -82,7 +82,7 @@ class VideoFormModel(FormModel):
             found: Any = catalog.check_reference_dimensions(model_id, width, height)
             if found is None or isinstance(found, str):
                 return found
-            return str(getattr(found, "message", found))
+            return strip_field_prefix(found.field, str(found.message))
 
         return check
 

@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor, QImage
 
 from minimax_studio.api import catalog
 from minimax_studio.ui.tabs.video_tab import VideoTab
+from minimax_studio.viewmodels.form_common import strip_field_prefix
 from minimax_studio.viewmodels.video_form import VideoFormModel
 from tests import media_files as mf
 from tests.ui.form_ui import (
@@ -122,7 +123,7 @@ def _invalid_cases() -> list[tuple[str, dict[str, Any], str]]:
                         body["end_frame_fileID"] = "END"
                     problems = catalog.validate_video_request(body)
                     if problems:
-                        cases.append((model_id, body, problems[0].message))
+                        cases.append((model_id, body, strip_field_prefix(problems[0].field, problems[0].message)))
     return cases
 
 

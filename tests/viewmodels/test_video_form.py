@@ -106,7 +106,8 @@ def test_sora_refuses_a_square_first_frame_in_words(form: VideoFormModel, qtbot:
     slot = form.slot("fileID")
     assert slot.status == "rejected"
     assert "1280×720" in (slot.reason or "") and "1024×1024" in (slot.reason or "")
-    assert form.submit_blocker == slot.reason
+    assert not (slot.reason or "").startswith("fileID"), "API field names are jargon on a slot"
+    assert form.submit_blocker == f"{slot.spec.label}: {slot.reason}"
     form.set_slot_file("fileID", mf.png(tmp_path / "wide.png", 1280, 720))
     settle(qtbot, form)
     assert form.slot("fileID").status == "ok"
