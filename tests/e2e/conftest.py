@@ -7,7 +7,7 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from tests.ui.conftest import (  # noqa: F401  (fixtures and hooks, re-registered here)
+from tests.qt_support import (  # noqa: F401  (fixtures and hooks pytest finds by name)
     pytest_asyncio_loop_factories,
     pytest_runtest_teardown,
     qloop,

@@ -1,52 +1,9 @@
-"""Qt + qasync fixtures for this layer (PLATFORM-NOTES §5). Qt stays out of tests/conftest.py
-so the Qt-free layers never import it."""
+"""Qt + qasync fixtures for this layer (see tests/qt_support.py), plus the whole-app
+fixtures (Studio on this loop, a desktop without keyring) from studio_support."""
 
-from __future__ import annotations
-
-import asyncio
-import gc
-import os
-from collections.abc import Iterator
-from typing import Any
-
-import pytest
-
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
-import qasync
-from PySide6.QtWidgets import QApplication
-
-
-@pytest.fixture
-def qloop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
-    """Recipe A: a qasync loop that is "running" inside Qt's own loop, for sync tests driven
-    by qtbot.waitUntil / waitSignal."""
-    loop = qasync.QEventLoop(qapp, already_running=True)
-    asyncio.set_event_loop(loop)
-    yield loop
-    for t in asyncio.all_tasks(loop):
-        t.cancel()
-    qapp.processEvents()
-    # Never loop.stop(): it calls QApplication.exit(), which poisons every later qtbot.wait*.
-    asyncio.events._set_running_loop(None)
-    loop._QEventLoop__is_running = False  # type: ignore[attr-defined]  # qasync private flag
-    loop.close()
-    asyncio.set_event_loop(None)
-
-
-@pytest.hookimpl(hookwrapper=True, trylast=True)
-def pytest_runtest_teardown(item: Any, nextitem: Any) -> Iterator[None]:
-    """After each test, collect its garbage here, on the GUI thread. Left to chance, Python's
-    cyclic GC runs in whichever thread allocates next (a keyring worker, a sandbox server,
-    a thumbnail thread) and destroying a QObject off its thread crashes the process."""
-    yield
-    gc.collect()
-
-
-def pytest_asyncio_loop_factories(config: Any, item: Any) -> dict[str, Any]:
-    """Recipe B: `async def` tests run on a qasync loop. Never call qtbot.wait* inside them."""
-    return {"qasync": lambda: qasync.QEventLoop(QApplication.instance() or QApplication([]))}
-
-
-# The whole-app fixtures (Studio on this loop, a desktop without keyring): see studio_support.
-from tests.ui.studio_support import no_keyring, rig_factory  # noqa: E402, F401
+from tests.qt_support import (  # noqa: F401  (fixtures and hooks pytest finds by name)
+    pytest_asyncio_loop_factories,
+    pytest_runtest_teardown,
+    qloop,
+)
+from tests.ui.studio_support import no_keyring, rig_factory  # noqa: F401
