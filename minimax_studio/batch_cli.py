@@ -195,8 +195,15 @@ async def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
 
     from minimax_studio.api.client import MiniMaxClient
     from minimax_studio.core.library import Library
+    from minimax_studio.core.locations import session_locations
+    from minimax_studio.core.settings import load_settings
 
     paths = app_paths().ensure()
+    # The same places the app uses for this kind of session, so the GUI shows these jobs
+    # and items too — and a sandbox batch never lands in (or is resumed from) the real
+    # journal.
+    settings = load_settings(paths.settings_file)
+    where = session_locations(paths, settings, sandbox=bool(args.sandbox)).ensure()
     sandbox: Any = None
     speed = 1.0
     if args.sandbox:
@@ -205,7 +212,7 @@ async def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
         speed = float(args.sandbox_speed)
         # The sandbox keeps its state next to the journal so an interrupted sandbox batch
         # finds its jobs again when resumed.
-        sandbox = Sandbox(speed=speed, state_file=paths.data_dir / "sandbox-state.json").start()
+        sandbox = Sandbox(speed=speed, state_file=where.sandbox_state).start()
         client = MiniMaxClient(sandbox.token, sandbox.base_url)
     else:
         token = await _load_token()
@@ -213,7 +220,7 @@ async def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
             print(f"No API token: set {TOKEN_ENV}, save the token in the app (Accounts), "
                   "or try the sheet with --sandbox.", file=err)
             return 2
-        client = MiniMaxClient(token)
+        client = MiniMaxClient(token, settings.effective_api_url())
 
     poll = args.poll_interval if args.poll_interval else max(0.2, 15.0 / speed)
     config = EngineConfig(
@@ -222,12 +229,12 @@ async def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
         route_refresh=max(0.2, 5.0 / speed) if not args.poll_interval else poll,
         reconcile_delay=max(0.1, 5.0 / speed) if not args.poll_interval else poll,
         transfer_retry=max(0.1, 2.0 / speed) if not args.poll_interval else poll / 2,
-        library_dir=paths.default_library_dir, thumbs_dir=paths.thumbnails_dir,
+        library_dir=where.library_dir, thumbs_dir=paths.thumbnails_dir,
     )
     # A sandbox clock at `speed` stamps jobs `speed` times further from our send time.
     config.reconcile_window = args.reconcile_window or config.reconcile_window * speed
-    journal = await Journal.open(paths.journal_db)
-    library = await Library.open(paths.library_db, paths.default_library_dir)
+    journal = await Journal.open(where.journal_db)
+    library = await Library.open(where.library_db, where.library_dir)
     key = batch_key(sheet, digest)
     engine = Engine(client, journal, library, config=config)
     printer: asyncio.Task[None] | None = None

@@ -19,6 +19,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from minimax_studio.core.locations import session_locations
 from minimax_studio.core.secrets import KeyringUnavailable, TokenSource
 from minimax_studio.viewmodels.services import Services, Session, open_session
 
@@ -192,12 +193,13 @@ class AppVM(QObject):
             return self._sandbox_factory()
         from minimax_studio.sandbox import Sandbox
 
-        data = self.services.paths.data_dir / "sandbox"
-        data.mkdir(parents=True, exist_ok=True)
+        where = session_locations(self.services.paths, self.services.settings,
+                                  sandbox=True).ensure()
+        assert where.sandbox_state is not None
         # demo_history: earlier "website" work on the demo account, so a new user's first
         # look at every tab (Accounts, Gallery import, jobs) shows something real.
         return Sandbox(speed=self.services.settings.sandbox_speed,
-                       state_file=data / "sandbox-state.json", demo_history=True)
+                       state_file=where.sandbox_state, demo_history=True)
 
     async def _open_sandbox(self, sandbox: Any) -> None:
         await self._close_session()

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from minimax_studio.core.locations import session_locations
 from minimax_studio.core.secrets import TokenStore
 from minimax_studio.core.settings import Settings, load_settings, save_settings
 from minimax_studio.paths import AppPaths
@@ -128,17 +129,11 @@ async def open_session(services: Services, token: str, base_url: str, *,
     from minimax_studio.core.library import Library
 
     paths, settings = services.paths, services.settings
+    where = session_locations(paths, settings, sandbox=sandbox is not None).ensure()
+    journal_db, library_db, library_dir = where.journal_db, where.library_db, where.library_dir
+    speed = 1.0
     if sandbox is not None:
-        data = paths.data_dir / "sandbox"
-        journal_db, library_db = data / "journal.sqlite3", data / "library.sqlite3"
-        library_dir = data / "library"
         speed = float(getattr(getattr(sandbox, "clock", None), "speed", 1.0) or 1.0)
-    else:
-        journal_db, library_db = paths.journal_db, paths.library_db
-        library_dir = settings.download_path(paths.default_library_dir)
-        speed = 1.0
-    journal_db.parent.mkdir(parents=True, exist_ok=True)
-    library_dir.mkdir(parents=True, exist_ok=True)
     client = MiniMaxClient(token, base_url)
     journal: Any = None
     library: Any = None

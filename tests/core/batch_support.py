@@ -11,6 +11,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from minimax_studio.core.locations import SessionLocations, session_locations
+from minimax_studio.core.settings import Settings
 from minimax_studio.paths import app_paths
 from minimax_studio.sandbox import Sandbox
 
@@ -32,8 +34,14 @@ def start_batch(sandbox: Sandbox, sheet: Path, *extra: str, poll: float = 0.1) -
         env=batch_env(sandbox), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def journal_rows(query: str = "SELECT id, state, remote_ids, downloads FROM jobs ORDER BY id") -> list[tuple]:
-    db = app_paths().journal_db
+def _where(sandbox: bool) -> SessionLocations:
+    """Where the batch (and the app) keep this kind of session."""
+    return session_locations(app_paths(), Settings(), sandbox=sandbox)
+
+
+def journal_rows(query: str = "SELECT id, state, remote_ids, downloads FROM jobs ORDER BY id",
+                 *, sandbox: bool = False) -> list[tuple]:
+    db = _where(sandbox).journal_db
     if not db.exists():
         return []
     try:
@@ -43,14 +51,14 @@ def journal_rows(query: str = "SELECT id, state, remote_ids, downloads FROM jobs
         return []
 
 
-def library_rows() -> list[tuple]:
-    db = app_paths().library_db
+def library_rows(*, sandbox: bool = False) -> list[tuple]:
+    db = _where(sandbox).library_db
     with sqlite3.connect(db) as conn:
         return conn.execute("SELECT remote_id, path FROM items ORDER BY id").fetchall()
 
 
-def library_files() -> list[Path]:
-    root = app_paths().default_library_dir
+def library_files(*, sandbox: bool = False) -> list[Path]:
+    root = _where(sandbox).library_dir
     return sorted(p for p in root.rglob("*") if p.is_file())
 
 

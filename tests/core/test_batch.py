@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from minimax_studio.batch_cli import main
+from minimax_studio.paths import app_paths
 from minimax_studio.sandbox import Sandbox
 from tests.core.batch_support import journal_rows, library_rows, start_batch, wait_until
 from tests.core.engine_rig import make_png
@@ -45,12 +46,14 @@ def test_good_sheet_runs_on_the_sandbox_and_resumes_as_done(
     assert "3 jobs; total cost" in out and "credits" in out
     assert "3 of 3 jobs completed." in out
     assert "row 2 [video 02] completed" in out
-    assert len(library_rows()) == 4  # two videos + two images
+    # Where the app's sandbox session looks, so the GUI shows them; never in the real journal.
+    assert len(library_rows(sandbox=True)) == 4  # two videos + two images
+    assert journal_rows() == [] and not app_paths().library_db.exists()
     # Started again: it recognises the sheet and sends nothing new.
     rc = main([str(sheet), "--sandbox", "--sandbox-speed", "300"])
     out, _ = capsys.readouterr()
     assert rc == 0 and "Resuming: 3 of 3" in out
-    assert len(journal_rows()) == 3 and len(library_rows()) == 4
+    assert len(journal_rows(sandbox=True)) == 3 and len(library_rows(sandbox=True)) == 4
 
 
 def test_bad_rows_are_all_listed_and_nothing_is_sent(
