@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import dataclasses
 import logging
 import random
 import time
@@ -340,13 +341,30 @@ class Engine:
         """Wait until every job is final (or, with ``settled``, also needs attention)."""
         stop = set(FINAL_STATES) | ({JobState.NEEDS_ATTENTION} if settled else set())
 
+        gone: set[int] = set()  # left the engine settled (or removed): they stay that way
+
+        async def settled_now() -> bool:
+            # Reads states in place: copying every job on every change of any job cost
+            # ~70 ms per wake-up with 50 jobs. A job no longer active is read once.
+            for i in job_ids:
+                if i in gone:
+                    continue
+                job = self._active.get(i)
+                if job is None:
+                    job = await self._journal.get(i)
+                    if job is None or job.state in stop:
+                        gone.add(i)
+                        continue
+                if job.state not in stop:
+                    return False
+            return True
+
         async def done() -> list[Job]:
             async with self._changed:
-                while True:
-                    jobs = [await self.get(i) for i in job_ids]
-                    if all(j is None or j.state in stop for j in jobs):
-                        return [j for j in jobs if j is not None]
+                while not await settled_now():
                     await self._changed.wait()
+            jobs = [await self.get(i) for i in job_ids]
+            return [j for j in jobs if j is not None]
 
         return await asyncio.wait_for(done(), timeout)
 
@@ -1081,7 +1099,14 @@ class Engine:
         self._wake.set()  # a slot may be free now
 
     def _snapshot(self, job: Job) -> Job:
-        return copy.deepcopy(job)
+        """A copy listeners may keep while the engine goes on mutating ``job``. Built field
+        by field rather than with ``copy.deepcopy``: every event makes one, and deepcopy's
+        generic walk cost ~0.25 ms a job on the GUI thread (measured under the UI bench)."""
+        return dataclasses.replace(
+            job, request=_plain_copy(job.request), remote_ids=list(job.remote_ids),
+            library_item_ids=list(job.library_item_ids), file_ids=dict(job.file_ids),
+            downloads={k: _plain_copy(v) for k, v in job.downloads.items()},
+            remote_status=dict(job.remote_status))
 
     async def _commit(self, job: Job, event: EventType | None, message: str | None = None, *,
                       history: bool | None = None, event_type: EventType | None = None) -> None:
@@ -1111,3 +1136,16 @@ class Engine:
         async with self._changed:
             self._changed.notify_all()
 
+
+def _plain_copy(value: Any) -> Any:
+    """Deep copy of JSON-like data (dicts, lists, tuples of scalars, paths, datetimes);
+    anything else is copied with ``copy.deepcopy``."""
+    if isinstance(value, dict):
+        return {k: _plain_copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain_copy(v) for v in value]
+    if isinstance(value, str | int | float | bool | None | Path | datetime):
+        return value  # immutable
+    if isinstance(value, tuple):
+        return tuple(_plain_copy(v) for v in value)
+    return copy.deepcopy(value)

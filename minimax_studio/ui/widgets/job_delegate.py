@@ -17,7 +17,15 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPalette, QTextLayout
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QImage,
+    QPainter,
+    QPalette,
+    QTextLayout,
+)
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from minimax_studio.viewmodels.job_rows import RowView
@@ -53,6 +61,18 @@ class _Fonts:
         self.small.setPointSizeF(max(6.0, base.pointSizeF() * 0.8))
         self.fm = QFontMetrics(self.base)
         self.bfm = QFontMetrics(self.bold)
+        self._elided: dict[tuple[str, int, bool], str] = {}
+
+    def elide(self, text: str, width: int, bold: bool = False) -> str:
+        """``elidedText`` shapes the whole string on every call; rows repaint ten times a
+        second with mostly the same texts, so the answers are kept (bounded)."""
+        key = (text, width, bold)
+        out = self._elided.get(key)
+        if out is None:
+            if len(self._elided) > 2000:
+                self._elided.clear()
+            out = self._elided[key] = (self.bfm if bold else self.fm).elidedText(text, _ELIDE, width)
+        return out
 
 
 class JobDelegate(QStyledItemDelegate):
@@ -104,19 +124,17 @@ class JobDelegate(QStyledItemDelegate):
         acc_w = max(0, width - model_w - cost_w - PAD)
         painter.setFont(f.bold)
         painter.setPen(text_color)
-        painter.drawText(QRect(x, top, model_w, line_h), _VCENTER, f.bfm.elidedText(row.model, _ELIDE, model_w))
+        painter.drawText(QRect(x, top, model_w, line_h), _VCENTER, f.elide(row.model, model_w, True))
         painter.setFont(f.base)
         painter.setPen(dim)
-        painter.drawText(QRect(x + model_w, top, acc_w, line_h), _VCENTER,
-                         f.fm.elidedText("  ·  " + row.account, _ELIDE, acc_w))
+        painter.drawText(QRect(x + model_w, top, acc_w, line_h), _VCENTER, f.elide("  ·  " + row.account, acc_w))
         if cost_w:
-            painter.drawText(QRect(right - cost_w, top, cost_w, line_h), _RIGHT,
-                             f.fm.elidedText(row.cost, _ELIDE, cost_w))
+            painter.drawText(QRect(right - cost_w, top, cost_w, line_h), _RIGHT, f.elide(row.cost, cost_w))
 
         # Line 2: the prompt, elided (the full text is the tooltip).
         y2 = top + line_h + LINE_GAP
         painter.setPen(text_color)
-        painter.drawText(QRect(x, y2, width, line_h), _VCENTER, f.fm.elidedText(row.prompt, _ELIDE, width))
+        painter.drawText(QRect(x, y2, width, line_h), _VCENTER, f.elide(row.prompt, width))
 
         # Line 3: [progress] State ... elapsed
         y3 = y2 + line_h + LINE_GAP
@@ -131,7 +149,7 @@ class JobDelegate(QStyledItemDelegate):
         painter.setFont(f.bold)
         painter.setPen(color)
         st_w = max(0, right - el_w - sx)
-        painter.drawText(QRect(sx, y3, st_w, line_h), _VCENTER, f.bfm.elidedText(row.state_text, _ELIDE, st_w))
+        painter.drawText(QRect(sx, y3, st_w, line_h), _VCENTER, f.elide(row.state_text, st_w, True))
 
         # Line 4: the reason — why it failed, what it waits for — in the state's colour
         # when the job is over (that is the line people look for), dim while it runs.
