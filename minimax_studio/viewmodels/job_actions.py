@@ -117,8 +117,25 @@ STATE_LABELS: dict[JobState, str] = {
 }
 
 
+#: Hailuo's own "not started yet" codes (0 pending, 11 queued) and its "running" ones.
+_REMOTE_WAITING = frozenset({0, 11})
+_REMOTE_RUNNING = frozenset({1, 12})
+IN_REMOTE_QUEUE = "In Hailuo's queue"
+
+
+def in_remote_queue(job: Job) -> bool:
+    """Accepted by Hailuo but not started: "Generating 0 %" would promise work that is
+    not happening yet (a busy account can hold a job there for minutes)."""
+    if job.state is not JobState.PROCESSING:
+        return False
+    statuses = set(job.remote_status.values())
+    return bool(statuses & _REMOTE_WAITING) and not statuses & _REMOTE_RUNNING
+
+
 def state_text(job: Job) -> str:
     """``"Generating 40 %"``, ``"Done"``, ``"Failed"`` — what the state column reads."""
+    if in_remote_queue(job):
+        return IN_REMOTE_QUEUE
     label = STATE_LABELS[job.state]
     if job.state in (JobState.UPLOADING, JobState.PROCESSING, JobState.DOWNLOADING) \
             and job.progress is not None:

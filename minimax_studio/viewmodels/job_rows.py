@@ -19,7 +19,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QImageReader
 
 from minimax_studio.core.jobs import FINAL_STATES, Job, JobState
-from minimax_studio.viewmodels.job_actions import result_paths, state_text
+from minimax_studio.viewmodels.job_actions import in_remote_queue, result_paths, state_text
 
 _IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp"}
 #: States whose progress number means something to draw as a bar.
@@ -85,7 +85,8 @@ def row_view(job: Job, elapsed: str) -> RowView:
         prompt=" ".join(job.prompt.split()) or "(no prompt)",
         state=job.state.value,
         state_text=state_text(job),
-        progress=job.progress if job.state in BAR_STATES and job.progress is not None else None,
+        progress=(job.progress if job.state in BAR_STATES and job.progress is not None
+                  and not in_remote_queue(job) else None),
         reason=" ".join((job.reason or "").split()),
         elapsed=elapsed,
         running=not job.is_final,

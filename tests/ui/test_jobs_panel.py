@@ -31,7 +31,8 @@ from minimax_studio.viewmodels.jobs_model import JobRole, JobsModel, library_thu
 T = TypeVar("T")
 FAST = EngineConfig(poll_initial=0.05, poll_interval=0.06, poll_max=0.3, backoff_factor=1.5,
                     busy_retry=0.1, route_refresh=0.05, reconcile_delay=0.05, transfer_retry=0.05)
-RUNNING_WORDS = ("Queued", "Uploading", "Sending", "Waiting for Hailuo", "Generating", "Downloading")
+RUNNING_WORDS = ("Queued", "Uploading", "Sending", "Waiting for Hailuo", "In Hailuo's queue", "Generating",
+                 "Downloading")
 
 
 @dataclass

@@ -18,6 +18,7 @@ from minimax_studio.viewmodels.job_actions import (
     result_paths,
     state_text,
 )
+from minimax_studio.viewmodels.job_rows import row_view
 
 A = JobAction
 RUNNING = (A.CANCEL, A.COPY_PROMPT)
@@ -92,6 +93,16 @@ def _job(state: JobState, progress: int | None = None, **kw: object) -> Job:
 )
 def test_state_text(state: JobState, progress: int | None, text: str) -> None:
     assert state_text(_job(state, progress)) == text
+
+
+def test_a_job_waiting_in_hailuos_queue_does_not_read_as_generating() -> None:
+    queued = _job(JobState.PROCESSING, 0, remote_status={"v1": 11})
+    assert state_text(queued) == "In Hailuo's queue"
+    assert row_view(queued, "3 s").progress is None  # no bar for work not started
+    # One of two results started: the job is generating.
+    started = _job(JobState.PROCESSING, 20, remote_status={"v1": 11, "v2": 1})
+    assert state_text(started) == "Generating 20 %"
+    assert row_view(started, "3 s").progress == 20
 
 
 def test_result_paths_only_lists_files_on_disk(tmp_path: Path) -> None:
