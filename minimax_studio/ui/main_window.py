@@ -94,6 +94,10 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget(self.pages)
         self.tabs.setObjectName("mainTabs")
         self.tabs.setDocumentMode(True)
+        # Hovering a drag (a result from the jobs panel) over a tab opens it, so an image
+        # result can be dropped onto the Video tab's first-frame slot.
+        self.tabs.tabBar().setChangeCurrentOnDrag(True)
+        self.tabs.tabBar().setAcceptDrops(True)
         for name in TAB_NAMES:
             self.tabs.addTab(PlaceholderTab(name, parent=self.tabs), name)
         self.sandbox_badge = QLabel("  SANDBOX — pretend server, nothing is paid  ", self.tabs)

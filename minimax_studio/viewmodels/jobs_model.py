@@ -30,11 +30,13 @@ from typing import Any, Protocol
 from PySide6.QtCore import (
     QAbstractListModel,
     QByteArray,
+    QMimeData,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
     Qt,
     QTimer,
+    QUrl,
     Signal,
 )
 from PySide6.QtGui import QImage
@@ -174,7 +176,31 @@ class JobsModel(QAbstractListModel):
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        job = self.job_at(index.row())
+        # A finished result can be dragged onto a slot (first frame, reference) like a file
+        # from the file manager. No stat here: views ask for flags on every paint.
+        if job is not None and job.state is JobState.COMPLETED and job.downloads:
+            flags |= Qt.ItemFlag.ItemIsDragEnabled
+        return flags
+
+    def mimeTypes(self) -> list[str]:
+        return ["text/uri-list"]
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.CopyAction  # the result stays where it is
+
+    def mimeData(self, indexes: Any) -> QMimeData:
+        """The dragged jobs' result files as local file URLs: every drop target that takes
+        files from a file manager takes them."""
+        urls: list[QUrl] = []
+        for index in indexes:
+            job = self.job_at(index.row())
+            if job is not None:
+                urls += [QUrl.fromLocalFile(str(p)) for p in result_paths(job)]
+        mime = QMimeData()
+        mime.setUrls(urls)
+        return mime
 
     # --- queries ----------------------------------------------------------------------------
     @property

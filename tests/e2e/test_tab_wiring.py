@@ -13,7 +13,7 @@ from minimax_studio.sandbox import Sandbox
 from minimax_studio.ui.tabs.generate_tabs import GenerateTab
 from minimax_studio.viewmodels.job_actions import JobAction
 from tests.e2e.driver import generate_tab, wait_state
-from tests.ui.form_ui import pick_model
+from tests.ui.form_ui import drop_mime, pick_model, settle, slot_widget
 from tests.ui.studio_support import run
 
 
@@ -105,4 +105,37 @@ def test_reuse_settings_and_use_as_first_frame_from_the_panels(
     assert video.form.model.first_frame != "none"
     assert str(video.form.slot("fileID").path).endswith(".png") or \
         str(video.form.slot("fileID").path).endswith((".jpg", ".jpeg", ".webp"))
+    assert _errors(rig) == []
+
+
+def test_a_finished_result_drags_onto_a_reference_slot(
+        rig_factory: Any, no_keyring: None, sandbox: Sandbox, qtbot: Any) -> None:
+    rig = rig_factory()
+    rig.start()
+    rig.connect_sandbox(sandbox)
+    tab = generate_tab(rig, "Image")
+    ui: Any = tab.form_tab
+    pick_model(qtbot, ui, "nano-banana-2")
+    qtbot.keyClicks(ui.prompt.edit, "A paper crane on a desk")
+    qtbot.waitUntil(ui.generate.isEnabled, timeout=5000)
+    qtbot.mouseClick(ui.generate, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tab.jobs.model.rowCount() == 1, timeout=10_000)
+    model = tab.jobs.model
+    index = model.index(0, 0)
+    job = model.job_at(0)
+    assert job is not None
+    assert not model.flags(index) & Qt.ItemFlag.ItemIsDragEnabled  # nothing to drag yet
+    assert wait_state(rig, tab, job.id, {"completed", "failed"}) == "completed"
+    assert model.flags(index) & Qt.ItemFlag.ItemIsDragEnabled
+
+    # What the list view puts on the drag: the downloaded file, as a file manager would.
+    mime = model.mimeData([index])
+    files = [Path(u.toLocalFile()) for u in mime.urls()]
+    assert len(files) == 1 and files[0].is_file() and files[0].suffix == ".png"
+    assert tab.jobs.panel.view.dragEnabled()
+
+    drop_mime(slot_widget(ui, "referenceFileId1"), mime)
+    settle(qtbot, ui)
+    slot = tab.form.slot("referenceFileId1")
+    assert slot.status == "ok" and slot.path == files[0]
     assert _errors(rig) == []

@@ -56,6 +56,11 @@ def drop_files(widget: QWidget, paths: Sequence[Path]) -> None:
     """What a file manager sends: text/uri-list with file:// URLs."""
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    drop_mime(widget, mime)
+
+
+def drop_mime(widget: QWidget, mime: QMimeData) -> None:
+    """Drag-enter then drop ``mime`` on the middle of ``widget``; both must be accepted."""
     pos = QPointF(widget.rect().center())
     enter = QDragEnterEvent(pos.toPoint(), Qt.DropAction.CopyAction, mime,
                             Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
