@@ -249,3 +249,25 @@ def test_capacity_follows_running_jobs(board: Any, sandbox: Sandbox, qtbot: Any)
     qtbot.waitUntil(task.done, timeout=10_000)
     qtbot.waitUntil(lambda: rig.window.jobs_label.text() == "1 job running", timeout=10_000)
     qtbot.waitUntil(lambda: _cell(tab, demo, Column.SLOTS) == "1 / 2", timeout=10_000)
+
+
+def test_coming_back_to_the_board_shows_the_slots_now_taken(board: Any, sandbox: Sandbox,
+                                                           qtbot: Any) -> None:
+    rig, tab = board
+    engine = rig.services.engine
+    assert engine is not None
+    assert tab.vm._capacity_timer.interval() >= 5000  # the timed refresh cannot be the one
+    demo = sandbox.demo_account_id or ""
+    rig.window.select_tab("Video")
+    task = __import__("asyncio").ensure_future(engine.submit(
+        "video", {"model": "T2V-01", "prompt": "a slow boat sandbox:slow"}))
+    qtbot.waitUntil(task.done, timeout=10_000)
+    job_id = task.result().id
+
+    def sent() -> bool:
+        job = engine._active.get(job_id)
+        return job is not None and bool(job.remote_ids)
+
+    qtbot.waitUntil(sent, timeout=10_000)
+    rig.window.select_tab("Accounts")
+    qtbot.waitUntil(lambda: _cell(tab, demo, Column.SLOTS) == "1 / 2", timeout=3000)

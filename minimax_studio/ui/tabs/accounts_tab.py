@@ -154,6 +154,12 @@ class AccountsTab(QWidget):
         self._update_token_state()
         self._selection_changed()
 
+    def showEvent(self, event: Any) -> None:
+        # Coming back to the board after starting jobs elsewhere: show the slots as they
+        # are now, not as the last timed refresh (up to 20 s ago) saw them.
+        super().showEvent(event)
+        self.vm.refresh_capacity()
+
     # --- public ----------------------------------------------------------------------
     def refresh(self) -> None:
         """F5."""
