@@ -1,5 +1,9 @@
 """Upload bodies (type from the bytes, streamed, size limits) and downloads (.part file,
-Range resume, clean restart, length check, the token never sent to a CDN)."""
+Range resume, clean restart, length check, the token never sent to a CDN).
+
+The downloads here run on an httpx.MockTransport, so they take the httpx path of
+``download_to`` (the fast path only serves httpx's own connection pool); the same
+behaviours over real sockets, on the fast path, are in test_fast_download.py."""
 
 from __future__ import annotations
 
@@ -222,6 +226,25 @@ async def test_http_error_leaves_nothing_behind(tmp_path: Path) -> None:
     async with client:
         with pytest.raises(E.NotFoundError):
             await client.download(CDN, dest)
+    assert list(tmp_path.iterdir()) == []
+
+
+class _StallingBody(httpx.AsyncByteStream):
+    """An error page whose body never arrives: the read times out."""
+
+    async def __aiter__(self):  # type: ignore[no-untyped-def]
+        raise httpx.ReadTimeout("timed out reading")
+        yield b""  # pragma: no cover - makes this an async generator
+
+
+@pytest.mark.asyncio
+async def test_error_status_whose_body_times_out_is_still_a_typed_error(tmp_path: Path) -> None:
+    dest = tmp_path / "v.mp4"
+    client, _ = make_client(lambda r: httpx.Response(502, stream=_StallingBody()))
+    async with client:
+        with pytest.raises(E.SiteBusyError) as caught:
+            await client.download(CDN, dest)
+    assert "timed out reading" not in str(caught.value)
     assert list(tmp_path.iterdir()) == []
 
 
