@@ -9,7 +9,9 @@ file slots (``fileID``, ``end_frame_fileID``, ``fileID2``, ``videoFileID1``,
 
 Every row is checked before anything is sent. The jobs run on the same engine, journal and
 library as the app. Run it again after an interruption and it resumes: the batch is keyed
-by the sheet's path and content hash in the journal, so no row is sent twice.
+by the sheet's path and content hash in the journal, so no row is sent twice. Rows whose
+jobs another MiniMax Studio process runs (the app open on the same profile) are waited
+for, not resumed: each unfinished job has exactly one owner (see ``core.engine``).
 
 Composition root without Qt: this module wires client, journal, library and engine.
 """
@@ -233,6 +235,8 @@ async def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
     )
     # A sandbox clock at `speed` stamps jobs `speed` times further from our send time.
     config.reconcile_window = args.reconcile_window or config.reconcile_window * speed
+    if args.lease:
+        config.lease_seconds, config.lease_renew = args.lease, args.lease / 3
     journal = await Journal.open(where.journal_db)
     library = await Library.open(where.library_db, where.library_dir)
     key = batch_key(sheet, digest)
@@ -245,6 +249,12 @@ async def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
         if known:
             print(f"Resuming: {len(known)} of {len(rows)} jobs were already sent by an earlier run.",
                   file=out, flush=True)
+            elsewhere = sum(1 for j in known.values() if not j.is_final and j.owner not in (None, engine.owner_id))
+            if elsewhere:
+                # The app (or another batch) runs them: we wait for it instead of resending.
+                print(f"{elsewhere} of them {'is' if elsewhere == 1 else 'are'} being run by another "
+                      "MiniMax Studio window or batch (or by one that stopped less than "
+                      f"{config.lease_seconds:g} seconds ago); waiting for it.", file=out, flush=True)
         ids = []
         for row in rows:
             job = known.get(row.number)
@@ -286,6 +296,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="seconds between status checks (default 15; less on the sandbox)")
     # The sandbox's clock runs faster than ours; tests widen the reconcile time window.
     p.add_argument("--reconcile-window", type=float, default=None, help=argparse.SUPPRESS)
+    # Job lease length in seconds (default 30): tests shorten how long a killed batch's
+    # jobs wait before another process takes them over.
+    p.add_argument("--lease", type=float, default=None, help=argparse.SUPPRESS)
     return p
 
 

@@ -4,6 +4,17 @@ every step journaled so that a job, once submitted, is never lost and never paid
 One asyncio task per active job runs its pipeline; one dispatcher task hands queued jobs
 to accounts as slots free up. Nothing here knows about Qt: the view-models consume
 ``events()``.
+
+Several engines may share one journal — the app, a second window, a ``batch`` in a
+terminal — and each unfinished job is run by exactly one of them (never polled, downloaded
+or reconciled twice). An engine owns the jobs it creates and the ones it claims
+(``Journal.claim``) before resuming them, and renews all its leases every
+``lease_renew`` seconds. On the same tick it takes over the jobs it may resume (its
+``resume`` filter) that nobody holds: released by a ``close()``, or whose owner stopped
+renewing (killed, crashed) for ``lease_seconds``. Jobs another engine runs stay readable
+(``jobs``/``get``/``wait``) and their changes are re-emitted as events on that tick. Every
+journal write for a job carries "still mine?" (``_save``): an engine that finds a job
+taken over (it was suspended past its lease) stops working on it without writing.
 """
 
 from __future__ import annotations
@@ -13,9 +24,13 @@ import contextlib
 import copy
 import dataclasses
 import logging
+import os
 import random
+import secrets
+import socket
+import sqlite3
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,6 +51,7 @@ from minimax_studio.api.errors import (
     NotFoundError,
     UploadRejectedError,
 )
+from minimax_studio.core.db import DatabaseError
 from minimax_studio.core.jobs import (
     FINAL_STATES,
     EventType,
@@ -54,7 +70,7 @@ from minimax_studio.core.uploads import Uploads
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Engine", "EngineConfig", "InvalidRequest", "RoutePreview"]
+__all__ = ["Engine", "EngineConfig", "InvalidRequest", "JobRunsElsewhere", "RoutePreview"]
 
 # Hailuo status codes (videos.md). Images use the same table.
 _COMPLETED = 2
@@ -102,6 +118,23 @@ class EngineConfig:
     thumb_size: int = 256
     #: Agent attachments: take the watermark-free URL when the plan offers one.
     prefer_no_watermark: bool = True
+    #: A job stays this engine's for this long after its last lease renewal; another
+    #: process (window, batch) on the profile takes an unfinished job over only after
+    #: that — so a process killed with -9 hands its jobs on after at most this long.
+    lease_seconds: float = 30.0
+    #: How often leases are renewed (one UPDATE for all of them) and free jobs looked for.
+    #: Well under ``lease_seconds``: a renewal or two may be late without losing a job.
+    lease_renew: float = 10.0
+
+
+class JobRunsElsewhere(ValueError):
+    """Another MiniMax Studio process (a window or a batch on this profile) runs the job."""
+
+    def __init__(self, job_id: int) -> None:
+        self.message = (f"Job {job_id} is being run by another MiniMax Studio window or batch "
+                        "on this profile; use that one.")
+        super().__init__(self.message)
+        self.job_id = job_id
 
 
 class InvalidRequest(ValueError):
@@ -244,32 +277,43 @@ class Engine:
         self._dispatch_lock = asyncio.Lock()
         self._closed = False
         self._started = False
+        #: This engine's name in the journal's ``owner`` column. The random part keeps two
+        #: engines in one process (tests) and a reused pid apart.
+        self.owner_id = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+        self._resume_filter: Callable[[Job], bool] | None = None
+        #: Unfinished jobs another engine runs → their ``updated_at`` when last emitted.
+        self._foreign: dict[int, datetime | None] = {}
+        self._leases: asyncio.Task[None] | None = None
 
     # ===================================================================== public API
     async def start(self, resume: Callable[[Job], bool] | None = None) -> None:
         """Pick up every unfinished job where it was (``resume`` narrows which: the batch
-        command resumes only its own sheet's jobs)."""
+        command resumes only its own sheet's jobs) — except those another live process
+        runs: they are taken over if that process stops (see the module docstring)."""
         if self._started:
             return
         self._started = True
-        for job in await self._journal.jobs(unfinished=True):
-            if resume is not None and not resume(job):
-                continue
-            await self._resume(job)
+        self._resume_filter = resume
+        await self._adopt()
         self._dispatcher = asyncio.create_task(self._dispatch_loop(), name="engine-dispatch")
+        self._leases = asyncio.create_task(self._lease_loop(), name="engine-leases")
 
     async def close(self) -> None:
-        """Stop every task without touching job states: the journal resumes them next time."""
+        """Stop every task without touching job states, and release this engine's jobs:
+        the next engine (here, or another window already open) resumes them at once."""
         self._closed = True
         tasks = list(self._tasks.values())
-        if self._dispatcher is not None:
-            tasks.append(self._dispatcher)
+        tasks.extend(t for t in (self._dispatcher, self._leases) if t is not None)
         for t in tasks:
             t.cancel()
         for t in tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await t
         self._tasks.clear()
+        try:
+            await self._journal.release(self.owner_id)
+        except (DatabaseError, sqlite3.Error):  # journal closed or stuck: the leases run out
+            log.info("could not release job leases; they expire in %ss", self.config.lease_seconds)
         for q in self._subscribers:
             q.put_nowait(None)
 
@@ -287,7 +331,8 @@ class Engine:
         label, min_credits = request_cost(kind, request)
         job = Job(id=0, kind=kind, state=JobState.QUEUED, request=request, cost=label,
                   pinned_account=account, batch_key=batch_key, batch_row=batch_row, source=source)
-        await self._journal.create_job(job, message=f"{kind.value} job created")
+        await self._journal.create_job(job, message=f"{kind.value} job created",
+                                       owner=self.owner_id, lease=self.config.lease_seconds)
         self._min_credits[job.id] = min_credits
         self._active[job.id] = job
         self._queue.append(job.id)
@@ -338,7 +383,9 @@ class Engine:
 
     async def wait(self, job_ids: Sequence[int], *, timeout: float | None = None,
                    settled: bool = False) -> list[Job]:
-        """Wait until every job is final (or, with ``settled``, also needs attention)."""
+        """Wait until every job is final (or, with ``settled``, also needs attention).
+
+        Jobs another process runs are re-read from the journal on every lease tick."""
         stop = set(FINAL_STATES) | ({JobState.NEEDS_ATTENTION} if settled else set())
 
         gone: set[int] = set()  # left the engine settled (or removed): they stay that way
@@ -386,9 +433,20 @@ class Engine:
         return RoutePreview(None, choice.reason, label)
 
     async def cancel(self, job_id: int) -> Job:
-        job = self._active.get(job_id) or await self._journal.get(job_id)
+        job = self._active.get(job_id)
         if job is None:
-            raise KeyError(job_id)
+            stored = await self._journal.get(job_id)
+            if stored is None:
+                raise KeyError(job_id)
+            if stored.is_final:
+                return stored
+            # Not running here: take it over first (its owner stopped), or leave it to the
+            # process that runs it — two processes must never both act on one job.
+            if not await self._claim_and_resume(stored):
+                raise JobRunsElsewhere(job_id)
+            job = self._active.get(job_id)
+            if job is None:  # it ended while being taken over
+                return await self.get(job_id) or stored
         if job.is_final:
             return self._snapshot(job)
         if job.state is JobState.SUBMITTING:
@@ -422,11 +480,93 @@ class Engine:
         if not job.is_final:
             if job.state is JobState.SUBMITTING:
                 raise ValueError("The job is being sent right now; cancel it first.")
-            await self.cancel(job_id)
-            job = self._active.get(job_id) or job
+            job = await self.cancel(job_id)
         self._active.pop(job_id, None)
         await self._journal.mark_removed(job_id)
         await self._emit(job, EventType.REMOVED)
+
+    # ===================================================================== ownership
+    async def _lease_loop(self) -> None:
+        while not self._closed:
+            # Wall-clock sleep, not self._sleep: leases are compared with time.time().
+            await asyncio.sleep(self.config.lease_renew)
+            try:
+                await self._renew()
+                await self._adopt()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # a busy or closing journal: the next tick tries again
+                log.exception("lease round failed")
+            await self._notify()  # wait() re-reads the jobs another process runs
+
+    async def _renew(self) -> None:
+        mine = set(self._active)
+        if not mine:
+            return
+        kept = await self._journal.renew(self.owner_id, self.config.lease_seconds)
+        for job_id in mine - kept:
+            job = self._active.get(job_id)
+            # A job that ended meanwhile released its lease itself: not a loss.
+            if job is not None and not job.is_final:
+                await self._lose(job_id)
+
+    async def _lose(self, job_id: int) -> None:
+        """Another process took the job over (our lease ran out: this one was suspended or
+        stalled that long). Stop working on it and write nothing — it continues there."""
+        log.warning("job %s: taken over by another MiniMax Studio process; stopping here", job_id)
+        self._active.pop(job_id, None)
+        if job_id in self._queue:
+            self._queue.remove(job_id)
+        for d in (self._not_before, self._min_credits, self._prefer):
+            d.pop(job_id, None)
+        self._foreign[job_id] = None  # listeners hear its state on the next tick
+        await self._stop_task(job_id)
+
+    async def _adopt(self) -> None:
+        """Claim and resume every unfinished job this engine may resume that nobody holds
+        (released, or its owner's lease ran out); tell listeners what changed in the jobs
+        another process runs — the only news they get of them."""
+        now_ = time.time()
+        seen: set[int] = set()
+        for job in await self._journal.jobs(unfinished=True):
+            if job.id in self._active or (self._resume_filter is not None and not self._resume_filter(job)):
+                continue
+            if job.owner is None or (job.lease_until or 0.0) < now_:
+                try:
+                    if await self._claim_and_resume(job):
+                        continue
+                except JobRunsElsewhere:
+                    continue  # claimed, then lost at once: the next tick sees who has it
+            seen.add(job.id)
+            if self._foreign.get(job.id) != job.updated_at:
+                self._foreign[job.id] = job.updated_at
+                await self._emit(job, event_type_for(job.state))
+        for job_id in [i for i in self._foreign if i not in seen]:
+            del self._foreign[job_id]
+            # Finished (or removed) by the process that ran it, or taken over by us.
+            ended = await self._journal.get(job_id) if job_id not in self._active else None
+            if ended is not None:
+                await self._emit(ended, event_type_for(ended.state))
+
+    async def _claim_and_resume(self, job: Job) -> bool:
+        """Make ``job`` ours and resume it. False when another live process holds it."""
+        claimed = await self._journal.claim(job.id, self.owner_id, self.config.lease_seconds)
+        if claimed is None:
+            return False
+        if claimed.id in self._active:
+            return True  # claimed twice at once (a tick and a user's cancel): resumed once
+        was_foreign = claimed.id in self._foreign
+        self._foreign.pop(claimed.id, None)
+        # In _active before anything is awaited: nothing else here resumes it again.
+        self._active[claimed.id] = claimed
+        if job.owner not in (None, self.owner_id):
+            await self._commit(claimed, None, "taken over: the MiniMax Studio process that ran it "
+                               "stopped without handing it back (its lease ran out)", history=True)
+        if not claimed.is_final:  # (a cancel may have ended it during that write)
+            await self._resume(claimed)
+        if was_foreign:  # listeners saw it run elsewhere: it runs here now
+            await self._emit(claimed, event_type_for(claimed.state))
+        return True
 
     # ===================================================================== resume
     async def _resume(self, job: Job) -> None:
@@ -435,12 +575,14 @@ class Engine:
         state = job.state
         if state is JobState.QUEUED:
             self._queue.append(job.id)
+            self._wake.set()
         elif state is JobState.UPLOADING or (state is JobState.SUBMITTING and job.create_sent_at is None):
             # Why: nothing was created yet (the create call had not been sent), so routing
             # it again — possibly to another account — cannot pay twice.
             job.requeue("Restarted before the job was sent; queued again.")
             await self._commit(job, EventType.QUEUED)
             self._queue.append(job.id)
+            self._wake.set()
         elif state is JobState.SUBMITTING:
             # Why: the create call was sent but its answer never arrived (crash, kill).
             # Hailuo may have created it: look before anything is sent again.
@@ -483,6 +625,8 @@ class Engine:
                 delay = await self._dispatch_once()
             except asyncio.CancelledError:
                 raise
+            except JobRunsElsewhere:
+                delay = 0.0  # that job left the queue (_lose); route the others now
             except Exception:  # the dispatcher must survive anything; the job shows why
                 log.exception("dispatcher round failed")
                 delay = self.config.route_refresh
@@ -499,25 +643,28 @@ class Engine:
             try:
                 await self.router.refresh()
             except AuthenticationError as exc:
-                for job_id in list(self._queue):
-                    await self._fail_queued(self._active[job_id], exc.message)
+                for job in self._queued():
+                    await self._fail_queued(job, exc.message)
                 return None
             except MiniMaxError as exc:
-                for job_id in self._queue:
-                    await self._note_waiting(self._active[job_id], f"Waiting: cannot read account capacity ({exc.message})")
+                for job in self._queued():
+                    await self._note_waiting(job, f"Waiting: cannot read account capacity ({exc.message})")
                 return self.config.route_refresh
             now = time.monotonic()
             next_at: float | None = None
-            for job_id in list(self._queue):
-                job = self._active[job_id]
+            for job in self._queued():
+                job_id = job.id
                 nb = self._not_before.get(job_id, 0.0)
                 if nb > now:
                     next_at = min(next_at or nb, nb)
                     continue
+                prefer = await self._prefer_for(job)
+                if job_id not in self._queue:
+                    continue  # taken over by another process meanwhile (_lose)
                 choice = self.router.choose(job, slot_holders=self._slot_holders(),
                                             cost_min=self._min_credits.get(job_id),
                                             required_account=self._required_account(job),
-                                            prefer=await self._prefer_for(job))
+                                            prefer=prefer)
                 if isinstance(choice, NoRoute):
                     if choice.permanent:
                         await self._fail_queued(job, "Not sent: " + choice.reason)
@@ -537,6 +684,13 @@ class Engine:
                 wait = min(wait, max(0.01, next_at - time.monotonic()))
             return wait
 
+    def _queued(self) -> Iterator[Job]:
+        """The queue in order, skipping jobs that left it meanwhile (taken over elsewhere)."""
+        for job_id in list(self._queue):
+            job = self._active.get(job_id)
+            if job is not None and job_id in self._queue:
+                yield job
+
     async def _fail_queued(self, job: Job, reason: str) -> None:
         if job.id in self._queue:
             self._queue.remove(job.id)
@@ -555,13 +709,16 @@ class Engine:
                 await coro
             except asyncio.CancelledError:
                 raise
+            except JobRunsElsewhere:
+                pass  # another process continues it (_lose said so in the log)
             except Exception as exc:  # never a lost job: the reason is on it
                 log.exception("job %s crashed", job.id)
                 if not job.is_final:
                     msg = f"Stopped by an internal error: {exc}. Retry or check the account."
                     if job.state is not JobState.NEEDS_ATTENTION:
                         job.needs_attention(msg)
-                    await self._commit(job, EventType.NEEDS_ATTENTION, msg)
+                    with contextlib.suppress(JobRunsElsewhere):
+                        await self._commit(job, EventType.NEEDS_ATTENTION, msg)
             finally:
                 if self._tasks.get(job.id) is asyncio.current_task():
                     del self._tasks[job.id]
@@ -601,8 +758,8 @@ class Engine:
                 async with self._upload_sem:
                     job.file_ids = await self._uploads.resolve(job.account, job.request, progress)
                 self._prefer.clear()  # some account now holds more of everyone's files
-                await self._journal.save(job, "uploaded", f"files on account {job.account}: "
-                                         + ", ".join(job.file_ids))
+                await self._save(job, "uploaded", f"files on account {job.account}: "
+                                 + ", ".join(job.file_ids))
                 return True
             except UploadRejectedError as exc:
                 job.mark_failed(exc.message)
@@ -942,7 +1099,7 @@ class Engine:
             # Why: a crash after library.add but before the journal noted it — the item is
             # already there; adding it again would duplicate it.
             self._mark_downloaded(job, d, existing)
-            await self._journal.save(job, "downloaded", f"already in the library: {remote_id}")
+            await self._save(job, "downloaded", f"already in the library: {remote_id}")
             return
         kind = str(d.get("kind") or job.kind.value)
         if not d.get("path"):
@@ -951,7 +1108,7 @@ class Engine:
             # Why journal the path before downloading: a resumed download must continue the
             # same .part file, and the library must never get two copies of one result.
             d["path"] = str(path)
-            await self._journal.save(job, "download_started", f"downloading to {path.name}")
+            await self._save(job, "download_started", f"downloading to {path.name}")
         path = Path(d["path"])
         last = -1
 
@@ -989,7 +1146,7 @@ class Engine:
         thumb = await self._thumbnail(kind, path, d.get("cover"))
         item = await self._library.add(**self._library_fields(job, d, remote_id, kind, path, thumb))
         self._mark_downloaded(job, d, item)
-        await self._journal.save(job, "downloaded", f"{path.name} added to the library")
+        await self._save(job, "downloaded", f"{path.name} added to the library")
 
     def _mark_downloaded(self, job: Job, d: dict[str, Any], item: Any) -> None:
         d["state"] = "done"
@@ -1108,11 +1265,21 @@ class Engine:
             downloads={k: _plain_copy(v) for k, v in job.downloads.items()},
             remote_status=dict(job.remote_status))
 
+    async def _save(self, job: Job, event: str | None = None, message: str | None = None) -> None:
+        """Every journal write for a job comes here: it applies only while this engine still
+        owns the job. Guarded on the owner, not on the lease's time: a lease that ran out
+        while nobody took the job (laptop asleep, loop stalled) is still ours, so a normal
+        run never loses a write. Only a job another process has taken over refuses it —
+        then we stop (raise) instead of overwriting what the new owner writes."""
+        if not await self._journal.save(job, event, message, owner=self.owner_id):
+            await self._lose(job.id)
+            raise JobRunsElsewhere(job.id)
+
     async def _commit(self, job: Job, event: EventType | None, message: str | None = None, *,
                       history: bool | None = None, event_type: EventType | None = None) -> None:
         """Journal first, then tell listeners: an event is never ahead of the journal."""
         write_history = event is not None if history is None else history
-        await self._journal.save(job, (event.value if event else "note") if write_history else None, message)
+        await self._save(job, (event.value if event else "note") if write_history else None, message)
         ev = event or event_type
         if ev is not None:
             await self._emit(job, ev, message)

@@ -135,6 +135,13 @@ class Job:
     source: str = "app"
     #: The user asked to cancel while the create call was in flight.
     cancel_requested: bool = False
+    # --- ownership, as last read from the journal; written only by its lease calls -------
+    #: The engine (``Engine.owner_id``: host, pid, random suffix) that runs this job now;
+    #: None when nobody does. Another id than ours: another window or batch runs it.
+    owner: str | None = None
+    #: Unix time the owner's lease runs out unless renewed (another process may then take
+    #: the job over).
+    lease_until: float | None = None
 
     # --- queries ----------------------------------------------------------------------
     @property

@@ -13,12 +13,25 @@ What is written and when (the engine calls these in this order):
   the job's story.
 * ``file_ids`` caches uploads per (account, sha256): a fileID belongs to one account.
 
+Ownership: several processes may use one journal at once (the app, a second window, a
+``batch`` in a terminal), each with its own connection. An unfinished job is worked on by
+exactly one of them, the one whose id is in the job's ``owner`` column and whose lease
+(``lease_until``, unix time) it keeps renewing:
+
+* ``create_job(..., owner=)`` inserts a job already owned; ``claim`` takes a job in one
+  conditional UPDATE (free, already ours, or its lease ran out) — SQLite serialises writers
+  across processes, so two claimants never both win;
+* ``renew`` extends all of one owner's leases at once and says which jobs it still holds;
+* ``save(..., owner=)`` writes only while ``owner`` holds the job (and releases it when the
+  job is final); ``mark_removed`` and ``release`` give jobs up.
+
 All SQL runs on one worker thread (``core.db.Database``): never on the GUI thread.
 """
 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -86,6 +99,16 @@ _MIGRATIONS: list[str] = [
         reason TEXT
     );
     """,
+    # 2: per-job ownership leases (who runs an unfinished job; see the module docstring).
+    # Columns on ``jobs`` rather than a ``job_leases`` table: a claim, a guarded save and a
+    # release are then each one UPDATE of the job's own row — atomic without joins, and a
+    # new job is born owned in its INSERT. An older app refuses this file (schema too new),
+    # so no process that ignores leases can open it.
+    """
+    ALTER TABLE jobs ADD COLUMN owner TEXT;
+    ALTER TABLE jobs ADD COLUMN lease_until REAL;
+    CREATE INDEX jobs_owner ON jobs(owner);
+    """,
 ]
 SCHEMA_VERSION = len(_MIGRATIONS)
 
@@ -150,7 +173,12 @@ def _job_from_row(row: Row) -> Job:
         batch_row=row["batch_row"],
         source=row["source"],
         cancel_requested=bool(row["cancel_requested"]),
+        owner=row["owner"],
+        lease_until=row["lease_until"],
     )
+
+
+_UNFINISHED = sorted(s.value for s in set(JobState) - FINAL_STATES)
 
 
 class Journal:
@@ -169,15 +197,20 @@ class Journal:
         return self._db
 
     # --- jobs -----------------------------------------------------------------------------
-    async def create_job(self, job: Job, message: str | None = None) -> Job:
+    async def create_job(self, job: Job, message: str | None = None, *,
+                         owner: str | None = None, lease: float = 0.0) -> Job:
         """Insert ``job`` (its ``id`` is ignored) and return it with the new id. Committed
-        before the caller sends anything for it."""
+        before the caller sends anything for it. With ``owner``, the job is born owned by
+        it for ``lease`` seconds: no other process can take it before its first renewal."""
+        job.owner = owner
+        job.lease_until = time.time() + lease if owner else None
 
         def insert(conn: Connection) -> int:
             with conn:
-                cols = ", ".join(_JOB_COLUMNS)
-                marks = ", ".join("?" for _ in _JOB_COLUMNS)
-                cur = conn.execute(f"INSERT INTO jobs ({cols}) VALUES ({marks})", _row_values(job))
+                cols = ", ".join((*_JOB_COLUMNS, "owner", "lease_until"))
+                marks = ", ".join("?" for _ in range(len(_JOB_COLUMNS) + 2))
+                cur = conn.execute(f"INSERT INTO jobs ({cols}) VALUES ({marks})",
+                                   (*_row_values(job), job.owner, job.lease_until))
                 job_id = int(cur.lastrowid or 0)
                 conn.execute(
                     "INSERT INTO job_history (job_id, at, state, event, message, progress, account)"
@@ -190,14 +223,27 @@ class Journal:
         job.id = await self._db.run(insert)
         return job
 
-    async def save(self, job: Job, event: str | None = None, message: str | None = None) -> None:
-        """Write the job's current row; with ``event``, also append a history entry."""
-        values = _row_values(job)
+    async def save(self, job: Job, event: str | None = None, message: str | None = None, *,
+                   owner: str | None = None) -> bool:
+        """Write the job's current row; with ``event``, also append a history entry.
 
-        def update(conn: Connection) -> None:
+        With ``owner`` the write applies only while ``owner`` holds the job, and a final
+        state releases it in the same write. Returns whether the row was written (False:
+        another process has taken the job over; nothing was changed)."""
+        values = _row_values(job)
+        sets = ", ".join(f"{c} = ?" for c in _JOB_COLUMNS)
+        where = "id = ?"
+        params: list[Any] = [*values, job.id]
+        if owner is not None:
+            where += " AND owner = ?"
+            params.append(owner)
+            if job.is_final:
+                sets += ", owner = NULL, lease_until = NULL"
+
+        def update(conn: Connection) -> bool:
             with conn:
-                sets = ", ".join(f"{c} = ?" for c in _JOB_COLUMNS)
-                conn.execute(f"UPDATE jobs SET {sets} WHERE id = ?", (*values, job.id))
+                if conn.execute(f"UPDATE jobs SET {sets} WHERE {where}", params).rowcount != 1:
+                    return False
                 if event is not None:
                     conn.execute(
                         "INSERT INTO job_history (job_id, at, state, event, message, progress, account)"
@@ -205,8 +251,12 @@ class Journal:
                         (job.id, _ts(now()), job.state.value, event,
                          message if message is not None else job.reason, job.progress, job.account),
                     )
+            return True
 
-        await self._db.run(update)
+        applied = await self._db.run(update)
+        if applied and owner is not None and job.is_final:
+            job.owner = job.lease_until = None
+        return applied
 
     async def get(self, job_id: int) -> Job | None:
         def q(conn: Connection) -> Job | None:
@@ -239,16 +289,64 @@ class Journal:
         return await self._db.run(q)
 
     async def mark_removed(self, job_id: int) -> None:
-        """Hide a job from lists. Its row and history stay: the journal keeps the story."""
+        """Hide a job from lists (and give up its lease). Its row and history stay: the
+        journal keeps the story."""
 
         def upd(conn: Connection) -> None:
             with conn:
-                conn.execute("UPDATE jobs SET removed_at = ? WHERE id = ?", (_ts(now()), job_id))
+                conn.execute("UPDATE jobs SET removed_at = ?, owner = NULL, lease_until = NULL "
+                             "WHERE id = ?", (_ts(now()), job_id))
                 conn.execute(
                     "INSERT INTO job_history (job_id, at, state, event) "
                     "SELECT id, ?, state, 'removed' FROM jobs WHERE id = ?", (_ts(now()), job_id))
 
         await self._db.run(upd)
+
+    # --- ownership leases -----------------------------------------------------------------
+    async def claim(self, job_id: int, owner: str, lease: float) -> Job | None:
+        """Make ``owner`` the job's owner for ``lease`` seconds if the job is unfinished, not
+        removed, and free, already ``owner``'s, or its lease ran out. Returns the job as
+        stored right after the claim, or None when someone else holds it (or it ended).
+
+        One conditional UPDATE: SQLite lets one writer at a time touch the file (across
+        processes), so of two claimants the second sees the first's owner and gets None."""
+        marks = ", ".join("?" for _ in _UNFINISHED)
+
+        def q(conn: Connection) -> Job | None:
+            t = time.time()
+            with conn:
+                cur = conn.execute(
+                    f"UPDATE jobs SET owner = ?, lease_until = ? WHERE id = ? AND removed_at IS NULL "
+                    f"AND state IN ({marks}) AND (owner IS NULL OR owner = ? OR lease_until < ?)",
+                    (owner, t + lease, job_id, *_UNFINISHED, owner, t))
+                if cur.rowcount != 1:
+                    return None
+                # Read inside the same write transaction: the row as we now own it (no
+                # RETURNING, which needs SQLite 3.35).
+                row = conn.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
+            return _job_from_row(row)
+
+        return await self._db.run(q)
+
+    async def renew(self, owner: str, lease: float) -> set[int]:
+        """Extend every lease ``owner`` holds to ``lease`` seconds from now; return the ids
+        it still holds (a job missing from them was taken over by another process)."""
+
+        def q(conn: Connection) -> set[int]:
+            with conn:
+                conn.execute("UPDATE jobs SET lease_until = ? WHERE owner = ?", (time.time() + lease, owner))
+                return {r[0] for r in conn.execute("SELECT id FROM jobs WHERE owner = ?", (owner,))}
+
+        return await self._db.run(q)
+
+    async def release(self, owner: str) -> None:
+        """Give up every job ``owner`` holds: another process may resume them at once."""
+
+        def q(conn: Connection) -> None:
+            with conn:
+                conn.execute("UPDATE jobs SET owner = NULL, lease_until = NULL WHERE owner = ?", (owner,))
+
+        await self._db.run(q)
 
     async def history(self, job_id: int) -> list[HistoryEntry]:
         def q(conn: Connection) -> list[HistoryEntry]:

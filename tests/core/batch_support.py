@@ -30,7 +30,10 @@ def batch_env(sandbox: Sandbox) -> dict[str, str]:
 def start_batch(sandbox: Sandbox, sheet: Path, *extra: str, poll: float = 0.1) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "minimax_studio.batch_cli", str(sheet), "--poll-interval", str(poll),
-         "--reconcile-window", "1e7", *extra],
+         "--reconcile-window", "1e7",
+         # A killed batch holds its jobs until its lease runs out: 2 s, not the default
+         # 30 s, so a re-run right after kill -9 takes them over quickly.
+         "--lease", "2", *extra],
         env=batch_env(sandbox), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 

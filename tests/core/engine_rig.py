@@ -1,5 +1,8 @@
 """What the engine tests share: a real sandbox over HTTP, a real journal and library in
-tmp_path, real media files, and an engine with intervals small enough for speed=200."""
+tmp_path, real media files, and an engine with intervals small enough for speed=200.
+
+Two ``make_rig`` on the same ``tmp_path`` are two processes on one profile: the same journal
+and library files, each through its own connections, client and engine."""
 
 from __future__ import annotations
 
@@ -29,6 +32,8 @@ FAST = EngineConfig(
     poll_initial=0.05, poll_interval=0.06, poll_max=0.3, backoff_factor=1.5, poll_error_limit=200,
     busy_retry=0.1, route_refresh=0.05, reconcile_delay=0.05, reconcile_attempts=3,
     reconcile_window=1e7, transfer_retry=0.05,
+    # Renewed often, so every engine test also runs the lease round (renew + take over).
+    lease_seconds=3.0, lease_renew=0.2,
 )
 
 
