@@ -20,7 +20,7 @@ from typing import Any, Protocol
 from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 
-from minimax_studio.core.jobs import Job, JobState
+from minimax_studio.core.jobs import FINAL_STATES, Job, JobState
 from minimax_studio.viewmodels.tasks import describe_error
 
 log = logging.getLogger(__name__)
@@ -83,10 +83,19 @@ NEEDS_ATTENTION_EXPLANATION = (
 )
 
 
-def actions_for(state: JobState | str, *, has_file: bool = True) -> tuple[JobAction, ...]:
+#: Why a job's row cannot be cancelled or removed from this window.
+ELSEWHERE_REASON = ("Run by another MiniMax Studio window or batch on this profile; "
+                    "this row follows it every few seconds.")
+
+
+def actions_for(state: JobState | str, *, has_file: bool = True,
+                elsewhere: bool = False) -> tuple[JobAction, ...]:
     """The actions a job in ``state`` offers, in menu order. A completed job whose file is
-    missing (deleted from disk, never downloaded) cannot be opened or shown."""
+    missing (deleted from disk, never downloaded) cannot be opened or shown. A running job
+    another process owns (``elsewhere``) can only be read here: that process cancels it."""
     actions = _TABLE[JobState(state)]
+    if elsewhere and JobState(state) not in FINAL_STATES:
+        return (_A.COPY_PROMPT, _A.REUSE)
     if not has_file:
         actions = tuple(a for a in actions
                         if a not in (_A.OPEN, _A.REVEAL, _A.USE_AS_FIRST_FRAME))

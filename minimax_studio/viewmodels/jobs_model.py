@@ -20,6 +20,7 @@ thread into a bounded cache, and only that row is repainted when it arrives.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Coroutine
@@ -42,7 +43,12 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QImage
 
 from minimax_studio.core.jobs import EventType, Job, JobEvent, JobKind, JobState
-from minimax_studio.viewmodels.job_actions import STATE_LABELS, result_paths, state_text
+from minimax_studio.viewmodels.job_actions import (
+    ELSEWHERE_REASON,
+    STATE_LABELS,
+    result_paths,
+    state_text,
+)
 from minimax_studio.viewmodels.job_rows import (
     RowView,
     ThumbLookup,
@@ -144,7 +150,7 @@ class JobsModel(QAbstractListModel):
             int(JobRole.STATE): lambda j: j.state.value,
             int(JobRole.STATE_TEXT): state_text,
             int(JobRole.PROGRESS): lambda j: j.progress,
-            int(JobRole.REASON): lambda j: j.reason,
+            int(JobRole.REASON): lambda j: ELSEWHERE_REASON if self.runs_elsewhere(j) else j.reason,
             int(JobRole.MODEL): lambda j: j.model,
             int(JobRole.MODEL_LABEL): lambda j: model_label(j.kind.value, j.model),
             int(JobRole.PROMPT): lambda j: j.prompt,
@@ -210,6 +216,13 @@ class JobsModel(QAbstractListModel):
     @property
     def running_count(self) -> int:
         return self._running
+
+    def runs_elsewhere(self, job: Job) -> bool:
+        """A running job another window or batch on this profile owns (its journal lease):
+        shown here, followed on the engine's lease tick, but not ours to cancel."""
+        mine = getattr(self._source, "owner_id", None)
+        return (not job.is_final and mine is not None
+                and getattr(job, "owner", None) not in (None, mine))
 
     def job_at(self, row: int) -> Job | None:
         return self._jobs[row] if 0 <= row < len(self._jobs) else None
@@ -367,6 +380,8 @@ class JobsModel(QAbstractListModel):
         if cached is not None and cached[0] is job and cached[1] == elapsed:
             return cached[2]
         view = row_view(job, elapsed)
+        if self.runs_elsewhere(job):
+            view = dataclasses.replace(view, reason=ELSEWHERE_REASON)
         self._rows[job.id] = (job, elapsed, view)
         return view
 

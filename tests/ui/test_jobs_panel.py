@@ -30,7 +30,8 @@ from minimax_studio.viewmodels.jobs_model import JobRole, JobsModel, library_thu
 
 T = TypeVar("T")
 FAST = EngineConfig(poll_initial=0.05, poll_interval=0.06, poll_max=0.3, backoff_factor=1.5,
-                    busy_retry=0.1, route_refresh=0.05, reconcile_delay=0.05, transfer_retry=0.05)
+                    busy_retry=0.1, route_refresh=0.05, reconcile_delay=0.05, transfer_retry=0.05,
+                    lease_seconds=3.0, lease_renew=0.2)
 RUNNING_WORDS = ("Queued", "Uploading", "Sending", "Waiting for Hailuo", "In Hailuo's queue", "Generating",
                  "Downloading")
 
@@ -312,3 +313,43 @@ def test_image_jobs_show_thumbnails_and_the_picture(rig: Rig, qtbot: Any, artifa
     qtbot.waitUntil(lambda: " × " in area.result.details.toPlainText(), timeout=3000)
     area.grab().save(str(artifacts_dir / "jobs_panel_image.png"))
     model.stop()
+
+
+def test_a_job_another_window_runs_is_shown_but_not_cancelled_here(
+        rig: Rig, sandbox: Sandbox, tmp_path: Path) -> None:
+    """The app open while a batch runs on the same profile: the batch's job shows up in the
+    panel, says who runs it, offers no Cancel/Remove, and ends Done when the batch is done."""
+    home = tmp_path / "rig"
+
+    async def other_process() -> tuple[MiniMaxClient, Journal, Library, Engine]:
+        client = MiniMaxClient(sandbox.token, sandbox.base_url)
+        journal = await Journal.open(home / "journal.sqlite3")
+        library = await Library.open(home / "library.sqlite3", home / "library")
+        cfg = replace(FAST, library_dir=home / "library", thumbs_dir=home / "thumbs")
+        engine = Engine(client, journal, library, config=cfg)
+        await engine.start()
+        return client, journal, library, engine
+
+    client, journal, library, other = rig.run(other_process())
+    try:
+        job = rig.run(other.submit("video", {"model": "T2V-01", "prompt": "a batch row sandbox:slow"}))
+        rig.qtbot.waitUntil(lambda: rig.model.job(job.id) is not None, timeout=5000)
+        rig.qtbot.waitUntil(lambda: "another MiniMax Studio window or batch" in rig.text(job.id),
+                            timeout=5000)
+        shown = rig.model.job(job.id)
+        assert shown is not None
+        offered = rig.panel.available_actions(shown)
+        assert JobAction.CANCEL not in offered and JobAction.REMOVE not in offered
+        assert JobAction.COPY_PROMPT in offered
+        rig.wait_state(job.id, "completed", timeout=30_000)
+        assert "another" not in rig.text(job.id)
+        done = rig.model.job(job.id)
+        assert done is not None and JobAction.OPEN in rig.panel.available_actions(done)
+    finally:
+        async def stop() -> None:
+            await other.close()
+            await library.close()
+            await journal.close()
+            await client.aclose()
+
+        rig.run(stop())

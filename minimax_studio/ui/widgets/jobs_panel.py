@@ -130,7 +130,8 @@ class JobsPanel(QWidget):
     # --- actions ------------------------------------------------------------------------------
     def available_actions(self, job: Job) -> tuple[JobAction, ...]:
         has_file = bool(self.model.data(self.model.index(self.model.row_of(job.id)), JobRole.RESULT_PATH))
-        return actions_for(job.state.value, has_file=has_file)
+        return actions_for(job.state.value, has_file=has_file,
+                           elsewhere=self.model.runs_elsewhere(job))
 
     def build_menu(self, job: Job) -> QMenu:
         menu = QMenu(self)
