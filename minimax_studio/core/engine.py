@@ -94,6 +94,9 @@ class EngineConfig:
     backoff_factor: float = 2.0
     #: Poll errors in a row before the job is shown as needing attention.
     poll_error_limit: int = 12
+    #: A job's progress alone (no state change) is written to the journal at most this
+    #: often; listeners hear every change at once.
+    progress_save_interval: float = 2.0
     #: After a 429 on create, wait this long before that job is routed again.
     busy_retry: float = 20.0
     #: Seconds between ``scheduler/available`` reads while jobs wait for a slot.
@@ -265,6 +268,7 @@ class Engine:
         self._active: dict[int, Job] = {}
         self._queue: list[int] = []
         self._not_before: dict[int, float] = {}
+        self._progress_saved: dict[int, float] = {}  # job id -> monotonic time of that save
         self._min_credits: dict[int, int | None] = {}
         self._prefer: dict[int, dict[str, int]] = {}
         self._tasks: dict[int, asyncio.Task[None]] = {}
@@ -968,8 +972,17 @@ class Engine:
             pct = self._job_percent(job, items)
             message = next((str(_get(i, "message")) for i in items.values() if _get(i, "message")), None)
             if job.state is not JobState.PROCESSING or pct != job.progress:
+                starting = job.state is not JobState.PROCESSING
                 job.mark_processing(pct, message)
-                await self._commit(job, EventType.PROCESSING, history=job.state is not JobState.PROCESSING)
+                now_ = time.monotonic()
+                if starting or now_ - self._progress_saved.get(job.id, 0.0) >= cfg.progress_save_interval:
+                    self._progress_saved[job.id] = now_
+                    await self._commit(job, EventType.PROCESSING, history=starting)
+                else:
+                    # Why not journaled every time: a resume polls again anyway, and 50 jobs
+                    # each writing every percent kept the SQLite thread (and the GIL) busy
+                    # enough to stall the UI thread (bench/bench_ui_stall.py).
+                    await self._emit(job, EventType.PROCESSING)
             interval, steady = steady, min(cfg.poll_max, steady * cfg.poll_growth)
 
     def _remote_status(self, job: Job, item: Any) -> int | None:
@@ -1251,6 +1264,7 @@ class Engine:
                 self.router.release(rid)
         self._not_before.pop(job.id, None)
         self._prefer.pop(job.id, None)
+        self._progress_saved.pop(job.id, None)
         await self._commit(job, event_type_for(job.state))
         self._active.pop(job.id, None)
         self._wake.set()  # a slot may be free now

@@ -138,3 +138,29 @@ async def test_hostile_prompt_never_writes_outside_the_library(sandbox: Sandbox,
         outside = [p for p in tmp_path.rglob("*") if p.is_file()
                    and not p.resolve().is_relative_to(tmp_path.resolve())]
         assert outside == []
+
+
+@pytest.mark.asyncio
+async def test_progress_reaches_listeners_at_once_and_the_journal_at_most_every_interval(
+        sandbox: Sandbox, tmp_path: Path) -> None:
+    async with make_rig(sandbox, tmp_path, progress_save_interval=3600.0) as rig:
+        job = await rig.engine.submit("video", {"model": "T2V-01", "prompt": "a slow dawn sandbox:slow"})
+
+        def shown() -> list[int]:
+            return sorted({e.progress for e in rig.events
+                           if e.job.id == job.id and e.type == "processing" and e.progress})
+
+        for _ in range(300):
+            if len(shown()) >= 3:
+                break
+            await asyncio.sleep(0.05)
+        assert len(shown()) >= 3  # the panel's bar moves with every poll...
+        saved = await rig.journal.get(job.id)
+        assert saved is not None and saved.state is JobState.PROCESSING
+        assert saved.progress is not None and saved.progress < max(shown())  # ...the file does not
+        story = [h.event for h in await rig.journal.history(job.id)]
+        assert story.count("processing") == 1  # the moment generation started is on record
+        (done,) = await rig.engine.wait([job.id], timeout=30)
+        assert done.state is JobState.COMPLETED
+        final = await rig.journal.get(job.id)
+        assert final is not None and final.state is JobState.COMPLETED
