@@ -209,12 +209,16 @@ async def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
     sandbox: Any = None
     speed = 1.0
     if args.sandbox:
-        from minimax_studio.sandbox import Sandbox
+        from minimax_studio.sandbox import Sandbox, SandboxInUse
 
         speed = float(args.sandbox_speed)
         # The sandbox keeps its state next to the journal so an interrupted sandbox batch
         # finds its jobs again when resumed.
-        sandbox = Sandbox(speed=speed, state_file=where.sandbox_state).start()
+        try:
+            sandbox = Sandbox(speed=speed, state_file=where.sandbox_state).start()
+        except SandboxInUse as exc:  # the app's sandbox session is open on this profile
+            print(exc, file=err)
+            return 2
         client = MiniMaxClient(sandbox.token, sandbox.base_url)
     else:
         token = await _load_token()

@@ -7,5 +7,6 @@
 """
 
 from .runtime import Sandbox, make_hailuo_credentials
+from .state_lock import SandboxInUse
 
-__all__ = ["Sandbox", "make_hailuo_credentials"]
+__all__ = ["Sandbox", "SandboxInUse", "make_hailuo_credentials"]

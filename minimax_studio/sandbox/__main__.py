@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 
 from .runtime import Sandbox
+from .state_lock import SandboxInUse
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -34,7 +35,11 @@ def main(argv: list[str] | None = None) -> int:
                  demo_account=not args.no_demo, host=args.host, port=args.port,
                  cdn_port=args.cdn_port, paid_plan=not args.free_plan,
                  demo_history=not args.no_history)
-    sb.start()
+    try:
+        sb.start()
+    except SandboxInUse as exc:
+        print(exc, file=sys.stderr)
+        return 2
     print(f"MiniMax sandbox listening on {sb.base_url}", flush=True)
     print(f"token: {sb.token}", flush=True)
     print("This is a local emulator; the token is for the sandbox only.", flush=True)

@@ -25,6 +25,7 @@ from .faults import Faults
 from .ids import IdMaker, user_of_token
 from .server.app import build_app, build_cdn_app
 from .state import State
+from .state_lock import StateLock
 from .ticker import Ticker, Webhook
 
 T = TypeVar("T")
@@ -84,6 +85,7 @@ class Sandbox:
         self._ticker = Ticker(self.core, self._snapshot)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
+        self._lock = StateLock(self.state_file) if self.state_file else None
         self._runner: web.AppRunner | None = None
         self._cdn_runner: web.AppRunner | None = None
 
@@ -171,6 +173,8 @@ class Sandbox:
     def start(self) -> Sandbox:
         if self._thread is not None:
             return self
+        if self._lock is not None:
+            self._lock.acquire()  # raises SandboxInUse: another process serves this state
         ready = threading.Event()
         failure: list[BaseException] = []
 
@@ -197,6 +201,8 @@ class Sandbox:
         ready.wait()
         if failure:
             self._thread = None
+            if self._lock is not None:
+                self._lock.release()
             raise failure[0]
         return self
 
@@ -208,6 +214,8 @@ class Sandbox:
         self._thread.join(timeout=10)
         self._thread = None
         self._loop = None
+        if self._lock is not None:
+            self._lock.release()  # after the shutdown wrote the state
         self._cleanup_tmp()
 
     def __enter__(self) -> Sandbox:

@@ -126,3 +126,20 @@ def test_interrupted_run_resumes_instead_of_resubmitting(sandbox: Sandbox, tmp_p
     creates = sum(1 for r in sandbox.received if r.path.endswith("/videos/create"))
     assert creates == 3 and creates >= creates_before
     assert len(journal_rows()) == 3 and len(library_rows()) == 3
+
+
+def test_sandbox_batch_while_the_apps_sandbox_runs_says_so_and_sends_nothing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from minimax_studio.core.locations import session_locations
+    from minimax_studio.core.settings import Settings
+
+    sheet = _write_csv(tmp_path / "one.csv", [{"kind": "video", "model": "T2V-01", "prompt": "a kite"}])
+    where = session_locations(app_paths(), Settings(), sandbox=True).ensure()
+    assert where.sandbox_state is not None
+    with Sandbox(speed=50, state_file=where.sandbox_state) as apps:  # the app's sandbox session
+        rc = main([str(sheet), "--sandbox"])
+        _, err = capsys.readouterr()
+        assert rc == 2
+        assert "already running in another MiniMax Studio process" in err
+        assert not [r for r in apps.received if r.method == "POST"]
+    assert journal_rows(sandbox=True) == []
