@@ -415,12 +415,9 @@ async def _fast_answer(http: httpx.AsyncClient, request: httpx.Request, timeout:
     try:
         answer = await fast_download.request(http, request, timeout)
     except fast_download.TimedOut:
-        failure = APITimeoutError(f"The download of {dest.name} timed out before it started.",
-                                  endpoint="download")
+        failure = _not_started(dest, None)
     except fast_download.ConnectFailed as exc:
-        failure = APIConnectionError(
-            f"The download of {dest.name} could not connect: {redact(exc.detail)}.",
-            endpoint="download")
+        failure = _not_started(dest, redact(exc.detail))
     if failure is not None:
         raise failure  # outside the except block, like the httpx path
     if answer is not None and not (answer.streamable or answer.status >= 400):
@@ -454,6 +451,16 @@ async def _download_fast(answer: fast_download.Answer, dest: Path, part: Path, o
 # --- the httpx path --------------------------------------------------------------------------
 
 
+def _not_started(dest: Path, why: str | None) -> MiniMaxError:
+    """The download never got a response head: timed out (``why`` None) or could not
+    connect (``why`` says how, already redacted). Same words on both paths."""
+    if why is None:
+        return APITimeoutError(f"The download of {dest.name} timed out before it started.",
+                               endpoint="download")
+    return APIConnectionError(f"The download of {dest.name} could not connect: {why}.",
+                              endpoint="download")
+
+
 async def _error_body(response: httpx.Response) -> bytes:
     """An error answer's body, or nothing when it does not arrive: the status alone makes
     the message, and a timeout here must not escape as a raw httpx exception."""
@@ -470,12 +477,9 @@ async def _download_httpx(http: httpx.AsyncClient, request: httpx.Request, dest:
     try:
         response = await http.send(request, stream=True, follow_redirects=True)
     except httpx.TimeoutException:
-        failure = APITimeoutError(f"The download of {dest.name} timed out before it started.",
-                                  endpoint="download")
+        failure = _not_started(dest, None)
     except httpx.HTTPError as exc:
-        failure = APIConnectionError(
-            f"The download of {dest.name} could not connect: {redact(_describe(exc))}.",
-            endpoint="download")
+        failure = _not_started(dest, redact(_describe(exc)))
     if failure is not None:
         # Raised outside the except block: the httpx exception must not ride along as
         # __context__ (its text may quote a header).
