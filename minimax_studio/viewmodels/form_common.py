@@ -82,6 +82,8 @@ class FormModel(SlotEditing, QObject):
         self._route_timer.timeout.connect(self._refresh_route)
 
     # --- catalog hooks (subclasses) -------------------------------------------------
+    # VideoFormVM and ImageFormVM fill these in. Plain NotImplementedError rather than
+    # abc.abstractmethod: ABCMeta cannot be combined with QObject's (Shiboken) metaclass.
     def models(self) -> Mapping[str, Any]:
         raise NotImplementedError
 

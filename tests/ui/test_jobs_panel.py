@@ -316,7 +316,7 @@ def test_image_jobs_show_thumbnails_and_the_picture(rig: Rig, qtbot: Any, artifa
 
 
 def test_a_job_another_window_runs_is_shown_but_not_cancelled_here(
-        rig: Rig, sandbox: Sandbox, tmp_path: Path) -> None:
+        rig: Rig, sandbox: Sandbox, tmp_path: Path, artifacts_dir: Path) -> None:
     """The app open while a batch runs on the same profile: the batch's job shows up in the
     panel, says who runs it, offers no Cancel/Remove, and ends Done when the batch is done."""
     home = tmp_path / "rig"
@@ -341,6 +341,7 @@ def test_a_job_another_window_runs_is_shown_but_not_cancelled_here(
         offered = rig.panel.available_actions(shown)
         assert JobAction.CANCEL not in offered and JobAction.REMOVE not in offered
         assert JobAction.COPY_PROMPT in offered
+        rig.window.grab().save(str(artifacts_dir / "jobs_panel_run_elsewhere.png"))
         rig.wait_state(job.id, "completed", timeout=30_000)
         assert "another" not in rig.text(job.id)
         done = rig.model.job(job.id)
