@@ -31,11 +31,9 @@ import socket
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 from minimax_studio.api.errors import (
     AccountOnHoldError,
@@ -52,6 +50,8 @@ from minimax_studio.api.errors import (
     UploadRejectedError,
 )
 from minimax_studio.core.db import DatabaseError
+from minimax_studio.core.engine_config import EngineConfig
+from minimax_studio.core.job_requests import InvalidRequest, request_cost, validate_request
 from minimax_studio.core.jobs import (
     FINAL_STATES,
     EventType,
@@ -65,70 +65,27 @@ from minimax_studio.core.jobs import (
 )
 from minimax_studio.core.journal import Journal
 from minimax_studio.core.reconcile import Reconciler
+from minimax_studio.core.remote_items import (
+    COMPLETED,
+    FAILED,
+    FINAL,
+    GONE,
+    MODERATED,
+    best_media_url,
+    ext_for,
+    item_percent,
+    sniff_media,
+    status_of,
+)
 from minimax_studio.core.routing import NoRoute, RouteChoice, RoutePreview, Router, _get
 from minimax_studio.core.uploads import Uploads
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Engine", "EngineConfig", "InvalidRequest", "JobRunsElsewhere", "RoutePreview"]
-
-# Hailuo status codes (videos.md). Images use the same table.
-_COMPLETED = 2
-_FAILED = 3
-_MODERATED = frozenset({5, 7, 14})
-_FINAL = frozenset({2, 3, 5, 7, 14})
-#: Our own marker in ``remote_status`` for "GET answered 404 on a job that existed".
-_GONE = 404
-
-
-@dataclass
-class EngineConfig:
-    #: First poll this long after the create call was answered.
-    poll_initial: float = 15.0
-    #: Then every ``poll_interval`` seconds (useapi's scripts: 15–30 s) …
-    poll_interval: float = 15.0
-    #: … growing by this factor per poll, up to ``poll_max`` (1.0 = fixed interval).
-    poll_growth: float = 1.0
-    poll_max: float = 60.0
-    #: After 429/502/504/timeouts while polling, the interval is multiplied by this.
-    backoff_factor: float = 2.0
-    #: Poll errors in a row before the job is shown as needing attention.
-    poll_error_limit: int = 12
-    #: A job's progress alone (no state change) is written to the journal at most this
-    #: often; listeners hear every change at once.
-    progress_save_interval: float = 2.0
-    #: After a 429 on create, wait this long before that job is routed again.
-    busy_retry: float = 20.0
-    #: Seconds between ``scheduler/available`` reads while jobs wait for a slot.
-    route_refresh: float = 5.0
-    check_credits: bool = True
-    #: Reconcile a lost create: first look after ``reconcile_delay``, try ``reconcile_attempts``
-    #: times (the site may list the job late), match items made within ``reconcile_window``.
-    reconcile_delay: float = 5.0
-    reconcile_attempts: int = 3
-    reconcile_window: float = 300.0
-    #: How long an account answering 412 (no credits) / 596 (on hold) is left alone.
-    pause_no_credits: float = 3600.0
-    pause_on_hold: float = 3 * 3600.0
-    max_concurrent_downloads: int = 4
-    max_concurrent_uploads: int = 3
-    download_attempts: int = 5
-    upload_attempts: int = 3
-    #: Retry wait after a failed download / upload attempt (doubles each time).
-    transfer_retry: float = 2.0
-    library_dir: Path | None = None
-    thumbs_dir: Path | None = None
-    thumb_size: int = 256
-    #: Agent attachments: take the watermark-free URL when the plan offers one.
-    prefer_no_watermark: bool = True
-    #: A job stays this engine's for this long after its last lease renewal; another
-    #: process (window, batch) on the profile takes an unfinished job over only after
-    #: that — so a process killed with -9 hands its jobs on after at most this long.
-    lease_seconds: float = 30.0
-    #: How often leases are renewed (one UPDATE for all of them) and free jobs looked for.
-    #: Well under ``lease_seconds``: a renewal or two may be late without losing a job.
-    lease_renew: float = 10.0
-
+# EngineConfig, InvalidRequest and sniff_media live in their own modules; they are
+# re-exported here because callers (batch, app, tests) think of them as the engine's.
+__all__ = ["Engine", "EngineConfig", "InvalidRequest", "JobRunsElsewhere", "RoutePreview",
+           "request_cost", "sniff_media", "validate_request"]
 
 class JobRunsElsewhere(ValueError):
     """Another MiniMax Studio process (a window or a batch on this profile) runs the job."""
@@ -138,117 +95,6 @@ class JobRunsElsewhere(ValueError):
                         "on this profile; use that one.")
         super().__init__(self.message)
         self.job_id = job_id
-
-
-class InvalidRequest(ValueError):
-    """The request cannot be sent as it is; ``problems`` are readable sentences."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
-
-
-# --- catalog (pure data, written in parallel; the engine works without it) ----------------
-
-def _catalog() -> Any | None:
-    try:
-        from minimax_studio.api import catalog
-    except ImportError:  # pragma: no cover - only while the catalog is being written
-        return None
-    return catalog
-
-
-def validate_request(kind: JobKind, request: dict[str, Any]) -> list[str]:
-    problems: list[str] = []
-    if kind is JobKind.AGENT:
-        if not str(request.get("prompt") or "").strip():
-            problems.append("prompt: the agent needs a prompt saying what to make.")
-        if not request.get("models"):
-            problems.append("models: choose at least one model the agent may use.")
-        return problems
-    cat = _catalog()
-    if cat is not None:
-        fn = cat.validate_video_request if kind is JobKind.VIDEO else cat.validate_image_request
-        problems.extend(f"{p.field}: {p.message}" if p.field and not p.message.startswith(p.field)
-                        else p.message for p in fn(request))
-    for slot, value in file_slots(request).items():
-        if file_id_account(value) is None and not Path(value).is_file():
-            problems.append(f"{slot}: the file {value} does not exist.")
-    return problems
-
-
-def request_cost(kind: JobKind, request: dict[str, Any]) -> tuple[str | None, int | None]:
-    """(label, minimum credits) from the catalog, when it knows the price."""
-    cat = _catalog()
-    if cat is None or kind is JobKind.AGENT:
-        return None, None
-    try:
-        cost = cat.video_cost(request) if kind is JobKind.VIDEO else cat.image_cost(request)
-    except Exception:  # a price we cannot compute must never block a job
-        return None, None
-    return cost.label, cost.min_credits
-
-
-# --- small helpers -----------------------------------------------------------------------
-
-_EXT_BY_KIND = {
-    JobKind.VIDEO: (".mp4", {".mp4", ".mov", ".webm"}),
-    JobKind.IMAGE: (".png", {".png", ".jpg", ".jpeg", ".webp"}),
-}
-_EXT_BY_MIME = {"video/mp4": ".mp4", "image/png": ".png", "image/jpeg": ".jpg",
-                "image/webp": ".webp", "audio/mpeg": ".mp3", "audio/wav": ".wav"}
-
-
-def _ext_for(kind: str, url: str, mime: str | None = None) -> str:
-    """File extension from our own small allow-list, never from the server's name as is."""
-    if mime and mime.split(";")[0].strip().lower() in _EXT_BY_MIME:
-        return _EXT_BY_MIME[mime.split(";")[0].strip().lower()]
-    default, allowed = _EXT_BY_KIND.get(JobKind(kind) if kind in ("video", "image") else JobKind.IMAGE,
-                                        (".bin", set()))
-    suffix = Path(urlparse(url).path).suffix.lower()
-    return suffix if suffix in allowed else default
-
-
-def sniff_media(path: Path) -> str | None:
-    """'video' / 'image' / 'audio' from the file's first bytes, or None."""
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(16)
-    except OSError:
-        return None
-    if len(head) >= 12 and head[4:8] == b"ftyp":
-        return "video"
-    if head.startswith(b"\x1aE\xdf\xa3"):
-        return "video"  # webm / matroska
-    if head.startswith(b"\x89PNG") or head.startswith(b"\xff\xd8\xff") or head.startswith(b"GIF8"):
-        return "image"
-    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
-        return "image"
-    if head.startswith(b"RIFF") and head[8:12] == b"WAVE":
-        return "audio"
-    if head.startswith(b"ID3") or head[:2] in (b"\xff\xfb", b"\xff\xf3", b"\xff\xf2"):
-        return "audio"
-    return None
-
-
-def _item_percent(item: Any) -> int | None:
-    p = _get(item, "percent")
-    return int(p) if isinstance(p, int | float) else None
-
-
-def _status_of(item: Any) -> int | None:
-    s = _get(item, "status")
-    try:
-        return int(s) if s is not None else None
-    except (TypeError, ValueError):
-        return None
-
-
-def _best_media_url(item: Any) -> str | None:
-    url = getattr(item, "best_url", None)
-    if isinstance(url, str) and url:
-        return url
-    return _get(item, "downloadURL", "videoURL")
 
 
 class Engine:
@@ -934,7 +780,7 @@ class Engine:
             # 50 answers parsed in one event-loop pass (a visible UI stall) and 50
             # requests at once on the account. The mean interval stays the same.
             await self._sleep(interval * random.uniform(0.9, 1.1))
-            pending = [r for r in job.remote_ids if job.remote_status.get(r) not in _FINAL | {_GONE}]
+            pending = [r for r in job.remote_ids if job.remote_status.get(r) not in FINAL | {GONE}]
             failure: MiniMaxError | None = None
             for rid in pending:
                 try:
@@ -942,7 +788,7 @@ class Engine:
                 except NotFoundError:
                     # Why final: the id came from the server, so the job existed; a 404
                     # now means Hailuo removed it (post-moderation) or the agent job expired.
-                    job.remote_status[rid] = _GONE
+                    job.remote_status[rid] = GONE
                     continue
                 except AuthenticationError as exc:
                     if job.state is not JobState.NEEDS_ATTENTION:
@@ -967,7 +813,7 @@ class Engine:
                     await self._commit(job, EventType.NEEDS_ATTENTION)
                 continue
             errors = 0
-            if all(job.remote_status.get(r) in _FINAL | {_GONE} for r in job.remote_ids):
+            if all(job.remote_status.get(r) in FINAL | {GONE} for r in job.remote_ids):
                 return await self._settle(job, items)
             pct = self._job_percent(job, items)
             message = next((str(_get(i, "message")) for i in items.values() if _get(i, "message")), None)
@@ -988,45 +834,45 @@ class Engine:
     def _remote_status(self, job: Job, item: Any) -> int | None:
         if job.kind is JobKind.AGENT:
             st = _get(item, "status")
-            return {"completed": _COMPLETED, "failed": _FAILED}.get(str(st), 1)
-        return _status_of(item)
+            return {"completed": COMPLETED, "failed": FAILED}.get(str(st), 1)
+        return status_of(item)
 
     def _job_percent(self, job: Job, items: dict[str, Any]) -> int | None:
         values = []
         for rid in job.remote_ids:
-            if job.remote_status.get(rid) in _FINAL:
+            if job.remote_status.get(rid) in FINAL:
                 values.append(100)
-            elif rid in items and _item_percent(items[rid]) is not None:
-                values.append(_item_percent(items[rid]) or 0)
+            elif rid in items and item_percent(items[rid]) is not None:
+                values.append(item_percent(items[rid]) or 0)
         return int(sum(values) / len(values)) if values else None
 
     async def _settle(self, job: Job, items: dict[str, Any]) -> bool:
         """Every remote id is final: plan downloads or end the job with the reason."""
         plan: dict[str, dict[str, Any]] = {}
         for rid in job.remote_ids:
-            if job.remote_status.get(rid) != _COMPLETED:
+            if job.remote_status.get(rid) != COMPLETED:
                 continue
             item = items.get(rid)
             if job.kind is JobKind.AGENT:
                 plan.update(self._agent_downloads(rid, item))
             elif item is not None:
-                url = _best_media_url(item)
+                url = best_media_url(item)
                 if url:
                     plan[rid] = {"url": url, "cover": _get(item, "coverURL"), "state": "pending",
                                  "width": _get(item, "width"), "height": _get(item, "height"),
                                  "file_id": _get(item, "fileID"), "kind": job.kind.value}
         statuses = [job.remote_status.get(r) for r in job.remote_ids]
         if not plan:
-            if any(s == _GONE for s in statuses):
+            if any(s == GONE for s in statuses):
                 job.mark_moderated("Removed by Hailuo after it was generated, most likely by moderation (404).")
-            elif any(s in _MODERATED for s in statuses):
+            elif any(s in MODERATED for s in statuses):
                 detail = next((str(_get(i, "message")) for i in items.values() if _get(i, "message")), None)
                 job.mark_moderated("Blocked by Hailuo's moderation" + (f": {detail}." if detail else "."))
             elif job.kind is JobKind.AGENT:
                 err = _get(next(iter(items.values()), None) or {}, "error")
                 msg = _get(err, "message") if not isinstance(err, str) else err
                 job.mark_failed(f"The agent failed: {msg}." if msg else "The agent finished without a result.")
-            elif any(s == _COMPLETED for s in statuses):
+            elif any(s == COMPLETED for s in statuses):
                 job.mark_failed("Hailuo reported it completed but gave no download link.")
             else:
                 detail = next((str(_get(i, "message")) for i in items.values() if _get(i, "message")), None)
@@ -1071,7 +917,7 @@ class Engine:
                     if key in job.downloads and job.downloads[key].get("state") != "done":
                         job.downloads[key]["url"] = d["url"]
             elif rid in job.downloads and job.downloads[rid].get("state") != "done":
-                url = _best_media_url(item)
+                url = best_media_url(item)
                 if url:
                     job.downloads[rid]["url"] = url
                     job.downloads[rid]["cover"] = _get(item, "coverURL") or job.downloads[rid].get("cover")
@@ -1098,7 +944,7 @@ class Engine:
             await self._commit(job, EventType.NEEDS_ATTENTION)
             return
         statuses = [job.remote_status.get(r) for r in job.remote_ids]
-        lost = sum(1 for s in statuses if s != _COMPLETED)
+        lost = sum(1 for s in statuses if s != COMPLETED)
         note = None
         if lost and job.kind is JobKind.IMAGE:
             note = f"{len(statuses) - lost} of {len(statuses)} images completed; the others were moderated or failed."
@@ -1116,7 +962,7 @@ class Engine:
             return
         kind = str(d.get("kind") or job.kind.value)
         if not d.get("path"):
-            ext = _ext_for(kind, str(d["url"]), d.get("mime"))
+            ext = ext_for(kind, str(d["url"]), d.get("mime"))
             path = self._library.target_path(kind, job.model, job.prompt, ext, datetime.now(UTC))
             # Why journal the path before downloading: a resumed download must continue the
             # same .part file, and the library must never get two copies of one result.
@@ -1238,7 +1084,7 @@ class Engine:
         if job.state not in (JobState.SUBMITTED, JobState.PROCESSING, JobState.NEEDS_ATTENTION):
             return
         for rid in job.remote_ids:
-            if job.remote_status.get(rid) in _FINAL | {_GONE}:
+            if job.remote_status.get(rid) in FINAL | {GONE}:
                 continue
             if job.kind is JobKind.VIDEO:
                 with contextlib.suppress(MiniMaxError):

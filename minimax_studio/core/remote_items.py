@@ -1,0 +1,83 @@
+"""Reading what Hailuo says about a video or image: its status code, percent, the best
+media URL, and the file extension and media kind of what we downloaded (from our own
+allow-list and the file's bytes, never from the server's name as is)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from minimax_studio.core.jobs import JobKind
+from minimax_studio.core.routing import _get
+
+__all__ = ["COMPLETED", "FAILED", "FINAL", "GONE", "MODERATED", "best_media_url", "ext_for",
+           "item_percent", "sniff_media", "status_of"]
+
+# Hailuo status codes (videos.md). Images use the same table.
+COMPLETED = 2
+FAILED = 3
+MODERATED = frozenset({5, 7, 14})
+FINAL = frozenset({2, 3, 5, 7, 14})
+#: Our own marker in ``remote_status`` for "GET answered 404 on a job that existed".
+GONE = 404
+
+
+_EXT_BY_KIND = {
+    JobKind.VIDEO: (".mp4", {".mp4", ".mov", ".webm"}),
+    JobKind.IMAGE: (".png", {".png", ".jpg", ".jpeg", ".webp"}),
+}
+_EXT_BY_MIME = {"video/mp4": ".mp4", "image/png": ".png", "image/jpeg": ".jpg",
+                "image/webp": ".webp", "audio/mpeg": ".mp3", "audio/wav": ".wav"}
+
+
+def ext_for(kind: str, url: str, mime: str | None = None) -> str:
+    """File extension from our own small allow-list, never from the server's name as is."""
+    if mime and mime.split(";")[0].strip().lower() in _EXT_BY_MIME:
+        return _EXT_BY_MIME[mime.split(";")[0].strip().lower()]
+    default, allowed = _EXT_BY_KIND.get(JobKind(kind) if kind in ("video", "image") else JobKind.IMAGE,
+                                        (".bin", set()))
+    suffix = Path(urlparse(url).path).suffix.lower()
+    return suffix if suffix in allowed else default
+
+
+def sniff_media(path: Path) -> str | None:
+    """'video' / 'image' / 'audio' from the file's first bytes, or None."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(16)
+    except OSError:
+        return None
+    if len(head) >= 12 and head[4:8] == b"ftyp":
+        return "video"
+    if head.startswith(b"\x1aE\xdf\xa3"):
+        return "video"  # webm / matroska
+    if head.startswith(b"\x89PNG") or head.startswith(b"\xff\xd8\xff") or head.startswith(b"GIF8"):
+        return "image"
+    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
+        return "image"
+    if head.startswith(b"RIFF") and head[8:12] == b"WAVE":
+        return "audio"
+    if head.startswith(b"ID3") or head[:2] in (b"\xff\xfb", b"\xff\xf3", b"\xff\xf2"):
+        return "audio"
+    return None
+
+
+def item_percent(item: Any) -> int | None:
+    p = _get(item, "percent")
+    return int(p) if isinstance(p, int | float) else None
+
+
+def status_of(item: Any) -> int | None:
+    s = _get(item, "status")
+    try:
+        return int(s) if s is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def best_media_url(item: Any) -> str | None:
+    url = getattr(item, "best_url", None)
+    if isinstance(url, str) and url:
+        return url
+    return _get(item, "downloadURL", "videoURL")
