@@ -23,7 +23,6 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import qasync
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QSplitter
 
@@ -34,6 +33,7 @@ from minimax_studio.core.jobs import JobKind
 from minimax_studio.core.journal import Journal
 from minimax_studio.core.library import Library
 from minimax_studio.sandbox.runtime import make_hailuo_credentials
+from minimax_studio.ui.event_loop import StudioEventLoop
 from minimax_studio.ui.widgets.jobs_panel import JobsPanel
 from minimax_studio.ui.widgets.media_preview import ResultPane
 from minimax_studio.viewmodels.job_actions import JobActionsVM
@@ -182,7 +182,7 @@ def main() -> int:
     try:
         with tempfile.TemporaryDirectory() as tmp:
             os.environ["MINIMAX_STUDIO_HOME"] = tmp
-            loop = qasync.QEventLoop(app)
+            loop = StudioEventLoop(app)  # the app's loop
             asyncio.set_event_loop(loop)
             with loop:
                 return loop.run_until_complete(run(url, token, Path(tmp)))

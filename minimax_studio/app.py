@@ -301,9 +301,10 @@ def run(*, sandbox: bool = False, debug: bool = False, qt_args: Sequence[str] = 
     import asyncio
     import gc
 
-    import qasync  # after PySide6 (qasync picks the Qt binding that is already imported)
-
     from minimax_studio.logs import setup_logging
+
+    # After PySide6: qasync picks the Qt binding that is already imported.
+    from minimax_studio.ui.event_loop import StudioEventLoop
     from minimax_studio.viewmodels.services import Services
 
     paths.ensure()
@@ -332,11 +333,11 @@ def run(*, sandbox: bool = False, debug: bool = False, qt_args: Sequence[str] = 
 
     try:
         if sys.version_info >= (3, 12):
-            return asyncio.run(main(), loop_factory=qasync.QEventLoop)
+            return asyncio.run(main(), loop_factory=StudioEventLoop)
         # 3.11: asyncio.run has no loop_factory. Not qasync.run: it installs a global event
         # loop *policy*, so every asyncio.new_event_loop() in any thread (the in-process
         # sandbox's server thread) would get a Qt loop and fail. Runner takes a factory.
-        with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
+        with asyncio.Runner(loop_factory=StudioEventLoop) as runner:
             return runner.run(main())
     finally:
         log.info("%s stopped", APP_NAME)

@@ -17,12 +17,14 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import qasync
 from PySide6.QtWidgets import QApplication
 
+from minimax_studio.ui.event_loop import StudioEventLoop
+
 
 @pytest.fixture
 def qloop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
     """Recipe A: a qasync loop that is "running" inside Qt's own loop, for sync tests driven
     by qtbot.waitUntil / waitSignal."""
-    loop = qasync.QEventLoop(qapp, already_running=True)
+    loop = StudioEventLoop(qapp, already_running=True)
     asyncio.set_event_loop(loop)
     yield loop
     for t in asyncio.all_tasks(loop):
@@ -46,4 +48,4 @@ def pytest_runtest_teardown(item: Any, nextitem: Any) -> Iterator[None]:
 
 def pytest_asyncio_loop_factories(config: Any, item: Any) -> dict[str, Any]:
     """Recipe B: `async def` tests run on a qasync loop. Never call qtbot.wait* inside them."""
-    return {"qasync": lambda: qasync.QEventLoop(QApplication.instance() or QApplication([]))}
+    return {"qasync": lambda: StudioEventLoop(QApplication.instance() or QApplication([]))}
