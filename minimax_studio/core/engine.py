@@ -396,7 +396,9 @@ class Engine:
             # Finished (or removed) by the process that ran it, or taken over by us.
             ended = await self._journal.get(job_id) if job_id not in self._active else None
             if ended is not None:
-                await self._emit(ended, event_type_for(ended.state))
+                # Removed over there: listeners drop the row here too.
+                removed = await self._journal.is_removed(job_id)
+                await self._emit(ended, EventType.REMOVED if removed else event_type_for(ended.state))
 
     async def _claim_and_resume(self, job: Job) -> bool:
         """Make ``job`` ours and resume it. False when another live process holds it."""

@@ -265,6 +265,14 @@ class Journal:
 
         return await self._db.run(q)
 
+    async def is_removed(self, job_id: int) -> bool:
+        """Whether the user removed the job (in this process or another)."""
+        def q(conn: Connection) -> bool:
+            row = conn.execute("SELECT removed_at FROM jobs WHERE id = ?", (job_id,)).fetchone()
+            return bool(row and row[0])
+
+        return await self._db.run(q)
+
     async def jobs(self, *, kind: JobKind | None = None, unfinished: bool = False,
                    batch_key: str | None = None, include_removed: bool = False) -> list[Job]:
         where: list[str] = []

@@ -334,3 +334,22 @@ def test_a_sheet_rerun_after_kill_waits_for_the_lease_then_resumes_without_resen
     assert "1 of 1 jobs completed." in out
     assert _creates(sandbox) == Counter({prompt: 1})
     assert len([p for p in library_files() if p.suffix != ".part"]) == 1
+
+
+@pytest.mark.asyncio
+async def test_a_job_removed_by_the_process_running_it_is_removed_here_too(
+        sandbox: Sandbox, tmp_path: Path) -> None:
+    async with make_rig(sandbox, tmp_path) as runner:
+        job = await runner.engine.submit("video", {"model": "T2V-01", "prompt": f"a comet {SLOW}"})
+        async with make_rig(sandbox, tmp_path) as viewer:
+            async def seen_running() -> bool:
+                return any(e.job.id == job.id for e in viewer.events)
+
+            await _until(seen_running, 10, "the viewer to list the other engine's job")
+            await runner.engine.remove(job.id)
+
+            async def seen_removed() -> bool:
+                return any(e.job.id == job.id and e.type == "removed" for e in viewer.events)
+
+            await _until(seen_removed, 10, "the viewer to hear the job was removed")
+            assert sum(_creates(sandbox).values()) == 1
