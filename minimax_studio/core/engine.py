@@ -367,8 +367,7 @@ class Engine:
         self._active.pop(job_id, None)
         if job_id in self._queue:
             self._queue.remove(job_id)
-        for d in (self._not_before, self._min_credits, self._prefer):
-            d.pop(job_id, None)
+        self._forget(job_id)
         self._foreign[job_id] = None  # listeners hear its state on the next tick
         await self._stop_task(job_id)
 
@@ -1110,12 +1109,16 @@ class Engine:
         for rid in job.remote_ids:
             if job.kind is JobKind.VIDEO:
                 self.router.release(rid)
-        self._not_before.pop(job.id, None)
-        self._prefer.pop(job.id, None)
-        self._progress_saved.pop(job.id, None)
+        self._forget(job.id)
         await self._commit(job, event_type_for(job.state))
         self._active.pop(job.id, None)
         self._wake.set()  # a slot may be free now
+
+    def _forget(self, job_id: int) -> None:
+        """Drop the per-job bookkeeping of a job that stops running here (finished, or
+        taken over by another process)."""
+        for d in (self._not_before, self._min_credits, self._prefer, self._progress_saved):
+            d.pop(job_id, None)
 
     def _snapshot(self, job: Job) -> Job:
         """A copy listeners may keep while the engine goes on mutating ``job``. Built field

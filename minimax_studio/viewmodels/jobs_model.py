@@ -221,8 +221,7 @@ class JobsModel(QAbstractListModel):
         """A running job another window or batch on this profile owns (its journal lease):
         shown here, followed on the engine's lease tick, but not ours to cancel."""
         mine = getattr(self._source, "owner_id", None)
-        return (not job.is_final and mine is not None
-                and getattr(job, "owner", None) not in (None, mine))
+        return not job.is_final and mine is not None and job.owner not in (None, mine)
 
     def job_at(self, row: int) -> Job | None:
         return self._jobs[row] if 0 <= row < len(self._jobs) else None
