@@ -17,6 +17,14 @@ from tests.ui.studio_support import StudioRig
 FINAL = {"completed", "failed", "moderated", "cancelled", "needs_attention"}
 
 
+def app_on_sandbox(rig_factory: Any, sandbox: Any) -> StudioRig:
+    """The app started and connected to ``sandbox``, as after "Try the sandbox"."""
+    rig: StudioRig = rig_factory()
+    rig.start()
+    rig.connect_sandbox(sandbox)
+    return rig
+
+
 def generate_tab(rig: StudioRig, name: str) -> GenerateTab:
     """The mounted tab (the builders run once the session opens), brought to the front."""
     rig.qtbot.waitUntil(lambda: isinstance(rig.window.tab(name), GenerateTab), timeout=10_000)

@@ -16,6 +16,7 @@ from minimax_studio.sandbox import Sandbox
 from tests import media_files as mf
 from tests.e2e.driver import (
     StateLog,
+    app_on_sandbox,
     click_row,
     generate_tab,
     received,
@@ -124,9 +125,7 @@ def _submitted_job_after(rig: Any, tab: Any, previous: int) -> int:
 
 def test_first_and_last_frame_dropped_from_the_file_manager(
         rig_factory: Any, no_keyring: None, sandbox: Sandbox, qtbot: Any, tmp_path: Path) -> None:
-    rig = rig_factory()
-    rig.start()
-    rig.connect_sandbox(sandbox)
+    rig = app_on_sandbox(rig_factory, sandbox)
     tab = generate_tab(rig, "Video")
     ui: Any = tab.form_tab
     first = mf.png(tmp_path / "first frame.png", 1280, 720, color="#2255aa")
@@ -165,9 +164,7 @@ def test_first_and_last_frame_dropped_from_the_file_manager(
 
 def test_seedance_with_image_and_audio_references(
         rig_factory: Any, no_keyring: None, sandbox: Sandbox, qtbot: Any, tmp_path: Path) -> None:
-    rig = rig_factory()
-    rig.start()
-    rig.connect_sandbox(sandbox)
+    rig = app_on_sandbox(rig_factory, sandbox)
     tab = generate_tab(rig, "Video")
     ui: Any = tab.form_tab
     pick_model(qtbot, ui, "Seedance-2.0")
@@ -210,9 +207,7 @@ def _screenshot_image() -> QImage:
 
 def test_nano_banana_from_a_pasted_screenshot(
         rig_factory: Any, no_keyring: None, sandbox: Sandbox, qtbot: Any, artifacts_dir: Path) -> None:
-    rig = rig_factory()
-    rig.start()
-    rig.connect_sandbox(sandbox)
+    rig = app_on_sandbox(rig_factory, sandbox)
     w = rig.window
     w.resize(1400, 900)
     tab = generate_tab(rig, "Image")

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from minimax_studio.sandbox import Sandbox
 from minimax_studio.ui.tabs.generate_tabs import GenerateTab
 from minimax_studio.viewmodels.job_actions import JobAction
-from tests.e2e.driver import generate_tab, wait_state
+from tests.e2e.driver import app_on_sandbox, generate_tab, wait_state
 from tests.ui.form_ui import drop_mime, pick_model, settle, slot_widget
 from tests.ui.studio_support import run
 
@@ -23,9 +23,7 @@ def _errors(rig: Any) -> list[str]:
 
 def test_switching_session_rebuilds_the_tabs_cleanly(rig_factory: Any, no_keyring: None,
                                                      sandbox: Sandbox, qtbot: Any) -> None:
-    rig = rig_factory()
-    rig.start()
-    rig.connect_sandbox(sandbox)
+    rig = app_on_sandbox(rig_factory, sandbox)
     old_video, old_image = generate_tab(rig, "Video"), generate_tab(rig, "Image")
     first_engine = rig.services.engine
     assert old_video.form.engine is first_engine and old_image.form.engine is first_engine
@@ -63,9 +61,7 @@ def test_switching_session_rebuilds_the_tabs_cleanly(rig_factory: Any, no_keyrin
 
 def test_reuse_settings_and_use_as_first_frame_from_the_panels(
         rig_factory: Any, no_keyring: None, sandbox: Sandbox, qtbot: Any, tmp_path: Path) -> None:
-    rig = rig_factory()
-    rig.start()
-    rig.connect_sandbox(sandbox)
+    rig = app_on_sandbox(rig_factory, sandbox)
     image_tab = generate_tab(rig, "Image")
     ui: Any = image_tab.form_tab
     pick_model(qtbot, ui, "image-01")
@@ -110,9 +106,7 @@ def test_reuse_settings_and_use_as_first_frame_from_the_panels(
 
 def test_a_finished_result_drags_onto_a_reference_slot(
         rig_factory: Any, no_keyring: None, sandbox: Sandbox, qtbot: Any) -> None:
-    rig = rig_factory()
-    rig.start()
-    rig.connect_sandbox(sandbox)
+    rig = app_on_sandbox(rig_factory, sandbox)
     tab = generate_tab(rig, "Image")
     ui: Any = tab.form_tab
     pick_model(qtbot, ui, "nano-banana-2")
