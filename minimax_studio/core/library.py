@@ -93,6 +93,8 @@ class LibraryQuery:
     date_from: datetime | None = None  # inclusive
     date_to: datetime | None = None  # exclusive
     sort: Sort = "newest"
+    source: str | None = None  # app / batch / import / agent
+    account: str | None = None
 
 
 @dataclass(frozen=True)
@@ -511,6 +513,13 @@ class Library:
             "WHERE key LIKE 'model:%' AND n > 0 ORDER BY n DESC, model")
         return [(r["model"], r["n"]) for r in rows]
 
+    async def accounts(self) -> list[str]:
+        """Every account that has items, for the gallery's account filter (one scan of the
+        index; run it when the filter opens, not per page)."""
+        rows = await self._db.execute(
+            "SELECT DISTINCT account FROM items WHERE account IS NOT NULL ORDER BY account")
+        return [r[0] for r in rows]
+
     async def count(self, query: LibraryQuery | None = None, cap: int | None = None) -> int:
         """Exact number of matching items (may scan every match; ``cap`` stops early)."""
         q = query or LibraryQuery()
@@ -566,6 +575,14 @@ def _filters(q: LibraryQuery, alias: str) -> tuple[list[str], list[Any]]:
     if q.date_to is not None:
         where.append(f"{alias}.id < ?")
         params.append(_micros(q.date_to))
+    # No index on source/account: they only narrow a walk that the id order already drives
+    # (a page stops after `limit` matches), and the gallery uses them rarely.
+    if q.source is not None:
+        where.append(f"{alias}.source = ?")
+        params.append(q.source)
+    if q.account is not None:
+        where.append(f"{alias}.account = ?")
+        params.append(q.account)
     return where, params
 
 
@@ -602,6 +619,8 @@ def _select_page(conn: sqlite3.Connection, q: LibraryQuery, after: int | None,
 def _counter_key(q: LibraryQuery) -> str | None:
     """The item_counts key holding this query's total, if one does."""
     if fts_query(q.text) is not None or q.date_from is not None or q.date_to is not None:
+        return None
+    if q.source is not None or q.account is not None:  # not counted by the triggers
         return None
     if q.kind is not None and q.model is not None:
         return None
