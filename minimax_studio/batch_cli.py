@@ -209,6 +209,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
+    # The app's rotating log file, through the same redacting filter: without it, library
+    # warnings would reach stderr unscrubbed (a log folder we cannot write is no reason
+    # not to run the sheet).
+    with contextlib.suppress(OSError):
+        from minimax_studio.logs import setup_logging
+
+        setup_logging(app_paths().log_file)
     try:
         return asyncio.run(run(args))
     except KeyboardInterrupt:

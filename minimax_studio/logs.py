@@ -15,12 +15,20 @@ from pathlib import Path
 
 __all__ = ["RedactingFilter", "redact", "setup_logging"]
 
+# ":" as written, URL-encoded once ("%3A", a token in a query string) or twice ("%253A").
+_COLON = r"(?::|%3[Aa]|%253[Aa])"
+# Between "Bearer" and the token: a space, or its URL/form encodings.
+_GAP = r"(?:\s+|%20|\+)"
+
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # Authorization headers, in any spelling a library might print them.
-    (re.compile(r"(?i)\b(bearer)\s+[^\s'\",;]+"), r"\1 [redacted]"),
-    # useapi.net API tokens: user:<digits>-<letters/digits>. The 8+ length and the ":"
-    # look-ahead keep composite ids ("user:1-minimax:2-video:3") readable in the log.
-    (re.compile(r"\buser:(\d+)-[A-Za-z0-9]{8,}(?![A-Za-z0-9:])"), r"user:\1-[redacted]"),
+    (re.compile(rf"(?i)\b(bearer){_GAP}[^\s'\",;&]+"), r"\1 [redacted]"),
+    # useapi.net API tokens: user:<digits>-<secret>. The docs call the secret
+    # alphanumeric, yet "_" and "-" are treated as part of it (an issued token with them
+    # must not leak half). Composite ids ("user:1-minimax:2-video:3", the docs' only other
+    # "user:" form) stay readable in the log: their part after the number is "minimax:".
+    (re.compile(rf"\buser({_COLON})(\d+)-(?!minimax{_COLON})[A-Za-z0-9_-]{{8,}}"),
+     r"user\1\2-[redacted]"),
     # JWTs (Hailuo session tokens): header.payload.signature, or a lone base64 header.
     (re.compile(r"\beyJ[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+){0,2}"), "eyJ[redacted]"),
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 MASK = "***"
 
@@ -17,12 +18,19 @@ MASK = "***"
 def secret_parts(token: str) -> list[str]:
     """The strings to hide for one token: the whole token and, for the useapi form
     ``user:<number>-<secret>``, the secret part alone (the number is not secret - it is
-    part of every composite id)."""
+    part of every composite id) - each also as a URL or form would encode it, because an
+    echoed query string or a proxy's error page carries it encoded (``user%3A1-…``)."""
     token = token.strip()
-    parts = [token] if token else []
+    plain = [token] if token else []
     head, sep, tail = token.partition("-")
     if sep and head.startswith("user:") and len(tail) >= 6:
-        parts.append(tail)
+        plain.append(tail)
+    parts: list[str] = []
+    for text in plain:
+        for form in (text, quote(text, safe=""), quote_plus(text, safe=""),
+                     quote(quote(text, safe=""), safe="")):
+            if form not in parts:
+                parts.append(form)
     return parts
 
 

@@ -7,6 +7,7 @@ import logging
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 import keyring
 import keyring.backend
@@ -14,6 +15,8 @@ import keyring.backends.fail
 import keyring.errors
 import pytest
 
+from minimax_studio.api.redact import redact as redact_known
+from minimax_studio.api.redact import secret_parts
 from minimax_studio.core.secrets import (
     KeyringUnavailable,
     Reason,
@@ -144,3 +147,66 @@ def test_classify_messages() -> None:
     assert classify(RuntimeError("Environment variable DBUS_SESSION_BUS_ADDRESS is unset")) is Reason.NO_DBUS
     assert classify(keyring.errors.KeyringLocked("locked")) is Reason.LOCKED
     assert classify(keyring.errors.KeyringError("weird")) is Reason.ERROR
+
+
+# --- every token form (issue 9, case 10) ----------------------------------------------------
+
+ODD_TOKEN = "user:424242-Top_Secret-Token-99"
+
+
+@pytest.mark.parametrize("text", [
+    f"token {ODD_TOKEN} refused",  # "_" and "-" inside the secret
+    f"GET /v1/minimax/videos?token={quote(ODD_TOKEN, safe='')}&limit=1",  # URL-encoded once
+    f"proxy said: {quote(quote(ODD_TOKEN, safe=''), safe='')}",  # and twice
+    f"Authorization: Bearer {ODD_TOKEN}",
+    f"authorization=Bearer%20{quote(ODD_TOKEN, safe='')}",  # a header echoed in a URL
+    f"{{'authorization': 'bearer {JWT}'}}",
+    f"session={JWT}",
+    f"{ODD_TOKEN}: unauthorized",  # followed by a colon
+])
+def test_redaction_covers_every_token_form(text: str) -> None:
+    out = redact(text)
+    assert "Top_Secret" not in out and "Token-99" not in out, out
+    assert "c2lnbmF0dXJl" not in out and "eyJ1c2Vy" not in out, out
+    assert "[redacted]" in out
+
+
+def test_redaction_keeps_composite_ids_readable_in_every_encoding() -> None:
+    ids = ["user:424242-minimax:55-video:66", "user%3A424242-minimax%3A55-file%3Aabcdefghijkl"]
+    for text in ids:
+        assert redact(f"id={text}") == f"id={text}"
+
+
+def test_client_hides_its_token_when_a_server_echoes_it_url_encoded() -> None:
+    secrets = secret_parts(ODD_TOKEN)
+    echoed = f"400 Bad Request for /videos?x={quote(ODD_TOKEN, safe='')} (tail {quote_plus('Top_Secret-Token-99')})"
+    out = redact_known(echoed, secrets)
+    assert "Top_Secret" not in out and "%3A424242" not in out
+
+
+def test_the_batch_logs_to_the_apps_redacted_rotating_log_file(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import logging.handlers
+
+    from minimax_studio.batch_cli import main
+    from minimax_studio.paths import app_paths
+
+    sheet = tmp_path / "one.json"
+    sheet.write_text('[{"kind": "image", "model": "image-01", "prompt": "a pear"}]')
+    root = logging.getLogger()
+    before = list(root.handlers)
+    try:
+        assert main([str(sheet), "--dry-run"]) == 0
+        added = [h for h in root.handlers if h not in before]
+        files = [h for h in added if isinstance(h, logging.handlers.RotatingFileHandler)]
+        assert files and Path(files[0].baseFilename) == app_paths().log_file
+        logging.getLogger("minimax_studio.core.engine").warning("create refused for %s", ODD_TOKEN)
+        for h in added:
+            h.flush()
+        text = app_paths().log_file.read_text()
+        assert "create refused for user:424242-[redacted]" in text and "Top_Secret" not in text
+        assert "Top_Secret" not in capsys.readouterr().err
+    finally:
+        for h in [h for h in root.handlers if h not in before]:
+            root.removeHandler(h)
+            h.close()
