@@ -168,14 +168,20 @@ def fts_query(text: str | None) -> str | None:
     """User text -> a safe FTS5 query: every word must appear (stemmed, so "cats" finds
     "cat"); a CJK run must appear as written (a phrase of its characters). User text
     never reaches MATCH raw, so quotes, ``NEAR``, ``*`` or a column filter typed into the
-    search box cannot raise a syntax error."""
+    search box cannot raise a syntax error.
+
+    None only for blank text (no search). Text with no letters or digits (``"``, ``*``, an
+    emoji) gives the empty phrase ``""``, which matches nothing: the index holds no token
+    made of such characters, and None would list the whole library."""
     terms: list[str] = []
     for word in _WORD.findall(text or ""):
         parts = _split_cjk(word).split()
         terms.append('"' + " ".join(parts) + '"')
         if len(terms) >= MAX_SEARCH_TERMS:
             break
-    return " AND ".join(terms) if terms else None
+    if terms:
+        return " AND ".join(terms)
+    return '""' if (text or "").strip() else None
 
 
 def _encode_cursor(sort: str, key: int, total: int, exact: bool) -> str:
@@ -189,7 +195,8 @@ def _decode_cursor(cursor: str, sort: str) -> tuple[int, int, bool]:
         version, c_sort, key, total, exact = json.loads(raw)
         if version != 1 or not isinstance(key, int) or not isinstance(total, int):
             raise ValueError
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
+    # RecursionError: json.loads of a deeply nested (hand-made) cursor.
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, RecursionError) as exc:
         raise InvalidCursorError("This page link is no longer valid; reload the gallery.") from exc
     if c_sort != sort:
         raise InvalidCursorError("The sort order changed; reload the gallery from the top.")

@@ -161,8 +161,9 @@ async def test_text_search_finds_words_in_prompts_and_tags(lib: Library) -> None
     # whatever the user types never reaches MATCH raw
     for hostile in ['"', "cat\" OR \"dog", "NEAR(cat dog)", "prompt:cat", "*", "-cat", "((("]:
         await lib.page(LibraryQuery(text=hostile))
-    # nothing but punctuation: no text filter at all
-    assert (await lib.page(LibraryQuery(text=" ?! "))).total == 5
+    # nothing but punctuation matches nothing (issue 9: it used to list everything)
+    assert (await lib.page(LibraryQuery(text=" ?! "))).total == 0
+    assert (await lib.page(LibraryQuery(text="   "))).total == 5  # blank: no text filter
 
 
 async def test_search_reflects_tag_changes(lib: Library) -> None:
@@ -307,3 +308,25 @@ async def test_fts_query_quotes_every_word() -> None:
     assert fts_query('cat" OR "dog') == '"cat" AND "OR" AND "dog"'
     assert fts_query("一只猫") == '"一 只 猫"'
     assert fts_query("  ") is None
+
+
+# --- edges (issue 9, case 9) -----------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ['"', "*", "🐱", '" * 🐱 -- ()', "NEAR(", "\u200b"])
+async def test_a_search_without_letters_or_digits_never_lists_everything(
+        lib: Library, text: str) -> None:
+    await _add(lib, 'A cat says "meow" * twice 🐱', minutes=1)
+    await _add(lib, "Dogs on the beach", minutes=2)
+    page = await lib.page(LibraryQuery(text=text))
+    # Such text cannot be a word in the index: nothing matches, and the count agrees.
+    assert page.items == [] and page.total == 0
+
+
+async def test_a_deeply_nested_cursor_is_an_invalid_cursor(lib: Library) -> None:
+    import base64
+
+    await _add(lib, "p", minutes=1)
+    for raw in (b"[" * 100_000 + b"]" * 100_000, b'{"a":' * 50_000 + b"1" + b"}" * 50_000):
+        cursor = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+        with pytest.raises(InvalidCursorError):
+            await lib.page(None, cursor)
