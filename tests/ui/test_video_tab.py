@@ -253,3 +253,46 @@ def test_files_dropped_on_the_form_find_their_slots(qtbot: Any, tab: VideoTab, t
     drop_files(tab, [mf.mp4(tmp_path / f"more{n}.mp4") for n in range(3)])
     settle(qtbot, tab)
     assert "more2.mp4 was not added" in tab.status.text()
+
+
+def _wheel(widget: Any, steps: int) -> None:
+    """A real mouse-wheel event over the middle of ``widget`` (negative = scroll down)."""
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    pos = QPointF(widget.rect().center())
+    ev = QWheelEvent(pos, QPointF(widget.mapToGlobal(pos.toPoint())), QPoint(0, 0),
+                     QPoint(0, 120 * steps), Qt.MouseButton.NoButton,
+                     Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(widget, ev)
+
+
+def test_the_wheel_scrolls_the_form_instead_of_changing_paid_settings(
+        qtbot: Any, tab: VideoTab) -> None:
+    model_id = next(i for i, m in catalog.VIDEO_MODELS.items()
+                    if len(m.resolutions) > 1 and m.durations)
+    pick_model(qtbot, tab, model_id)
+    tab.resize(1024, 420)  # short: the form scrolls
+    tab.activateWindow()
+    qtbot.waitUntil(tab.isActiveWindow)
+    tab.prompt.edit.setFocus()
+    qtbot.waitUntil(tab.prompt.edit.hasFocus)
+    scroll = tab.body.parentWidget().parentWidget().verticalScrollBar()  # type: ignore[union-attr]
+    assert scroll.maximum() > 0
+    before = (tab.resolution.currentIndex(), tab.duration.value(), tab.picker.combo.currentIndex(),
+              tab.form.cost_label)
+    for editor in (tab.resolution, tab.duration, tab.picker.combo):
+        assert not editor.hasFocus()
+        scroll.setValue(0)
+        _wheel(editor, -1)
+        assert scroll.value() > 0, f"{editor.objectName()}: the form did not scroll"
+    after = (tab.resolution.currentIndex(), tab.duration.value(), tab.picker.combo.currentIndex(),
+             tab.form.cost_label)
+    assert after == before
+    # Once the person clicks into it, the wheel changes it as usual.
+    tab.duration.setFocus()
+    qtbot.waitUntil(tab.duration.hasFocus)
+    value = tab.duration.value()
+    _wheel(tab.duration, 1 if value < tab.duration.maximum() else -1)
+    assert tab.duration.value() != value

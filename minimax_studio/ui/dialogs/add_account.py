@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from minimax_studio.ui.theme import colors
+from minimax_studio.ui.widgets.wheel_guard import guard_wheel
 from minimax_studio.viewmodels.accounts_vm import MAX_JOBS_HINT
 
 if TYPE_CHECKING:
@@ -82,8 +83,14 @@ class AddAccountDialog(QDialog):
         self.token.setPlaceholderText("eyJhbGciOi…  (the token request header)")
         self.url_problem = self._problem_label()
         self.token_problem = self._problem_label()
+        # A red sentence goes away as soon as the field it is about is right (typed, or
+        # filled from a pasted cURL) — never left standing over valid input.
+        self.url.textChanged.connect(self._recheck)
+        self.token.textChanged.connect(self._recheck)
+        self._result_is_error = False
         self.max_jobs = QSpinBox(self)
         self.max_jobs.setObjectName("maxJobs")
+        guard_wheel(self.max_jobs)
         self.max_jobs.setRange(1, 10)
         self.max_jobs.setValue(max_jobs or 2)
         self.max_jobs.setMaximumWidth(90)
@@ -225,6 +232,19 @@ class AddAccountDialog(QDialog):
         self.creds_note.show()
         self.result_label.hide()
 
+    def _recheck(self) -> None:
+        if not (self.url_problem.isVisibleTo(self) or self.token_problem.isVisibleTo(self)
+                or self._result_is_error):
+            return
+        r = self.vm.verify(self.url.text(), self.token.text())
+        # Only clear what is now right; a field still wrong keeps its sentence until Verify.
+        if "url" not in r.problems:
+            self._show_field(self.url_problem, "")
+        if "token" not in r.problems:
+            self._show_field(self.token_problem, "")
+        if r.ok and self._result_is_error:
+            self._show_result(r.summary(), ok=True)
+
     def _show_field(self, label: QLabel, text: str) -> None:
         label.setText(text)
         label.setVisible(bool(text))
@@ -233,6 +253,7 @@ class AddAccountDialog(QDialog):
         c = colors()
         color = c.ok if ok else (c.error if ok is False else "palette(window-text)")
         self.result_label.setStyleSheet(f"color: {color};")
+        self._result_is_error = ok is False
         self.result_label.setText(text)
         self.result_label.setVisible(bool(text))
 

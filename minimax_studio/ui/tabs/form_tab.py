@@ -32,14 +32,21 @@ from PySide6.QtWidgets import (
 
 from minimax_studio.ui.widgets.cost_label import CostLabel
 from minimax_studio.ui.widgets.drop_slot import local_files
+from minimax_studio.ui.widgets.flow_layout import FlowLayout
 from minimax_studio.ui.widgets.model_picker import ModelPicker
 from minimax_studio.ui.widgets.prompt_editor import PromptEditor
 from minimax_studio.ui.widgets.slot_group import SlotGroup
+from minimax_studio.ui.widgets.wheel_guard import guard_wheel
 
 if TYPE_CHECKING:
     from minimax_studio.viewmodels.form_common import FormModel
 
 ERROR_STYLE = "color: #c62828;"
+#: A setting (label, editor, its problem sentence) never grows wider than this.
+ROW_MAX_WIDTH = 300
+#: The narrowest the form pane and the jobs/preview pane get when the splitter is dragged.
+FORM_MIN_WIDTH = 400
+SIDE_MIN_WIDTH = 340
 
 
 def section(title: str, parent: QWidget) -> QLabel:
@@ -94,9 +101,10 @@ class FormTab(QWidget):
         self.settings = QWidget(self.body)
         self.settings_box = QVBoxLayout(self.settings)
         self.settings_box.setContentsMargins(0, 0, 0, 0)
-        self.settings_row = QHBoxLayout()
-        self.settings_box.addLayout(self.settings_row)
-        self.settings_row.addStretch(1)
+        # Settings wrap onto a new line instead of widening the form (Seedance has five).
+        self.settings_area = QWidget(self.settings)
+        self.settings_flow = FlowLayout(self.settings_area, spacing=12)
+        self.settings_box.addWidget(self.settings_area)
         self.inputs_title = section("Inputs", self.body)
         self.inputs_hint = QLabel("Drop files from your file manager onto a slot, paste an image "
                                   "with Ctrl+V, or click a slot to choose a file.", self.body)
@@ -211,11 +219,23 @@ class FormTab(QWidget):
         """The jobs panel and results go to the right of the form."""
         self.side_layout.addWidget(widget)
         self.side.show()
+        # The form needs ~420 px to lay its settings out; the rest (jobs and the result
+        # preview) grows with the window. The proportions apply until the person drags
+        # the handle (GenerateTab remembers that).
+        self.splitter.setChildrenCollapsible(False)
+        left = self.splitter.widget(0)
+        if left is not None:
+            left.setMinimumWidth(FORM_MIN_WIDTH)
+        self.side.setMinimumWidth(SIDE_MIN_WIDTH)
+        self.splitter.setStretchFactor(0, 9)
+        self.splitter.setStretchFactor(1, 11)
+        self.splitter.setSizes([450, 550])
 
     # --- settings rows --------------------------------------------------------------
     def add_combo(self, field: str, title: str) -> QComboBox:
         combo = QComboBox(self.settings)
         combo.setObjectName(field)
+        guard_wheel(combo)
         combo.currentIndexChanged.connect(
             lambda _i, c=combo, f=field: self._combo_changed(f, c))
         self._add_row(field, FieldRow(title, combo, self.settings))
@@ -224,6 +244,7 @@ class FormTab(QWidget):
     def add_spin(self, field: str, title: str, lo: int, hi: int, suffix: str = "") -> QSpinBox:
         spin = QSpinBox(self.settings)
         spin.setObjectName(field)
+        guard_wheel(spin)
         spin.setRange(lo, hi)
         spin.setSuffix(suffix)
         spin.valueChanged.connect(lambda v, f=field: self.form.set_value(f, int(v)))
@@ -234,7 +255,9 @@ class FormTab(QWidget):
         """Settings sit side by side; hidden ones leave no gap."""
         self.rows[field] = row_widget
         row_widget.setMinimumWidth(150)
-        self.settings_row.insertWidget(self.settings_row.count() - 1, row_widget)
+        row_widget.setMaximumWidth(ROW_MAX_WIDTH)  # a long problem sentence wraps, not widens
+        row_widget.setParent(self.settings_area)
+        self.settings_flow.addWidget(row_widget)
 
     def _combo_changed(self, field: str, combo: QComboBox) -> None:
         if combo.signalsBlocked() or combo.currentIndex() < 0:
@@ -298,26 +321,23 @@ class FormTab(QWidget):
         body_layout.replaceWidget(old, self.inputs)
         old.hide()
         old.deleteLater()
-        # Single slots (first frame, end frame, character) sit side by side; a group of
-        # many (references) gets a row of its own.
-        row: QHBoxLayout | None = None
+        # Single slots (first frame, end frame, character) sit side by side and wrap when
+        # the pane is narrow; a group of many (references) gets a block of its own, its
+        # tiles wrapping under its title.
+        singles: FlowLayout | None = None
         for key in self.form.group_keys():
-            group = SlotGroup(self.form, key, self.inputs)
-            self.groups[key] = group
             if len(self.form.group_slots(key)) == 1:
-                if row is None:
-                    row = QHBoxLayout()
-                    row.setSpacing(12)
-                    self.inputs_layout.addLayout(row)
-                row.addWidget(group)
+                if singles is None:
+                    holder = QWidget(self.inputs)
+                    singles = FlowLayout(holder, spacing=12)
+                    self.inputs_layout.addWidget(holder)
+                group = SlotGroup(self.form, key, holder)
+                singles.addWidget(group)
             else:
-                row = None
+                singles = None
+                group = SlotGroup(self.form, key, self.inputs)
                 self.inputs_layout.addWidget(group)
-        for i in range(self.inputs_layout.count()):
-            item = self.inputs_layout.itemAt(i)
-            lay = item.layout() if item is not None else None
-            if isinstance(lay, QHBoxLayout):
-                lay.addStretch(1)
+            self.groups[key] = group
         has = bool(self.groups)
         for w in (self.inputs_title, self.inputs_hint, self.inputs):
             w.setVisible(has)

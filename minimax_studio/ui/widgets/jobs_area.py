@@ -40,9 +40,14 @@ class JobsArea(QWidget):
         split = QSplitter(Qt.Orientation.Vertical, self)
         split.addWidget(self.panel)
         split.addWidget(self.result)
+        # The result preview gets the larger share and never shrinks to a sliver: the
+        # list scrolls, a 70 px video does not help anyone.
         split.setStretchFactor(0, 2)
         split.setStretchFactor(1, 3)
-        split.setSizes([400, 600])
+        split.setSizes([350, 650])
+        self.panel.setMinimumHeight(140)
+        self.result.setMinimumSize(300, 260)
+        self.split = split
         split.setChildrenCollapsible(False)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)

@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from minimax_studio.ui.widgets.wheel_guard import guard_wheel
+
 ModelIdRole = Qt.ItemDataRole.UserRole + 1
 DescriptionRole = Qt.ItemDataRole.UserRole + 2
 
@@ -43,6 +45,7 @@ class ModelPicker(QWidget):
         super().__init__(parent)
         self.combo = QComboBox(self)
         self.combo.setObjectName("modelPicker")
+        guard_wheel(self.combo)  # scrolling the form never switches the model
         self.combo.setMaxVisibleItems(30)
         self.combo.setItemDelegate(_PopupDelegate(self.combo))
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
