@@ -69,6 +69,29 @@ def test_png_is_decoded_fitted_zoomed_and_panned(qtbot: Any, qloop: Any, tmp_pat
     pane.grab().save(str(artifacts_dir / "result_pane_image.png"))
 
 
+@pytest.fixture(autouse=True)
+def fresh_loop_choice() -> Any:
+    """The loop button's choice lasts a session; each test starts without one."""
+    MediaPreview._loop_choice = None
+    yield
+    MediaPreview._loop_choice = None
+
+
+def brightness(img: QImage) -> float:
+    """Mean lightness of a 16×16 sample grid: about 0 for a black frame."""
+    pts = [(img.width() * (i + 0.5) / 16, img.height() * (j + 0.5) / 16)
+           for i in range(16) for j in range(16)]
+    return sum(img.pixelColor(int(x), int(y)).lightness() for x, y in pts) / len(pts)
+
+
+def sink_image(preview: MediaPreview) -> QImage | None:
+    frame = preview.video_sink.videoFrame()
+    if not frame.isValid():
+        return None
+    img = frame.toImage()
+    return None if img.isNull() else img
+
+
 def test_video_plays_in_place_with_a_frame_from_the_sink(qtbot: Any, qloop: Any,
                                                           artifacts_dir: Path) -> None:
     clip = SANDBOX_MEDIA / "clip_16x9.mp4"
@@ -82,6 +105,14 @@ def test_video_plays_in_place_with_a_frame_from_the_sink(qtbot: Any, qloop: Any,
     preview.video_sink.videoFrameChanged.connect(lambda f: f.isValid() and frames.append(f))
     vm.set_job(done_job(clip))
     assert preview.kind == "video"
+    # A finished video loads paused on its first frame: a picture, not a black box.
+    qtbot.waitUntil(lambda: preview.player.playbackState() == QMediaPlayer.PlaybackState.PausedState
+                    and sink_image(preview) is not None, timeout=5000)
+    assert preview.player.position() < 100
+    first = sink_image(preview)
+    assert first is not None and brightness(first) > 40
+    assert preview.looping  # a 3 s clip loops
+    qtbot.mouseClick(preview.play_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: preview.player.duration() > 0 and len(frames) > 2, timeout=5000)
     assert preview.player.duration() == pytest.approx(3000, abs=200)
     frame = preview.last_frame()
@@ -107,6 +138,35 @@ def test_video_plays_in_place_with_a_frame_from_the_sink(qtbot: Any, qloop: Any,
     vm.set_job(None)  # deselect: the player stops and the pane says what to do
     assert preview.player.playbackState() == QMediaPlayer.PlaybackState.StoppedState
     assert "Select a finished job" in preview.message.text()
+
+
+def test_the_end_of_a_clip_is_never_a_black_frame(qtbot: Any, qloop: Any,
+                                                    artifacts_dir: Path) -> None:
+    """Issue #12: a clip that played to its end showed black. The sink's own frame is read
+    (``QVideoWidget.grab()`` never contains video)."""
+    preview = MediaPreview()
+    qtbot.addWidget(preview)
+    preview.resize(480, 360)
+    preview.show()
+    statuses: list[QMediaPlayer.MediaStatus] = []
+    preview.player.mediaStatusChanged.connect(statuses.append)
+    preview.play(SANDBOX_MEDIA / "clip_16x9.mp4", "video", autoplay=False)
+    qtbot.waitUntil(lambda: preview.player.duration() > 0, timeout=5000)
+    preview.loop_button.click()  # looping off: this clip must really reach its end
+    assert not preview.looping and preview.player.loops() == 1
+    preview.toggle_play()
+    qtbot.waitUntil(lambda: QMediaPlayer.MediaStatus.EndOfMedia in statuses, timeout=8000)
+    qtbot.wait(300)  # past the moment the backend clears its sink
+    img = sink_image(preview)
+    assert img is not None, "the video sink holds no frame after the end"
+    assert brightness(img) > 40, f"the frame after the end is black (lightness {brightness(img):.0f})"
+    assert preview.player.playbackState() == QMediaPlayer.PlaybackState.PausedState
+    shot = preview.snapshot().toImage()
+    shot.save(str(artifacts_dir / "media_preview_after_end.png"))
+    # The loop choice sticks for the next file.
+    preview.play(SANDBOX_MEDIA / "clip_4x3.mp4", "video", autoplay=False)
+    qtbot.waitUntil(lambda: preview.player.duration() > 0, timeout=5000)
+    assert not preview.looping
 
 
 def test_audio_plays_to_the_end(qtbot: Any, qloop: Any) -> None:

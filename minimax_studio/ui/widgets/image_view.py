@@ -28,6 +28,8 @@ STEP = 1.25
 class ImageView(QWidget):
     #: the current scale (1.0 = one image pixel per screen pixel); the zoom label shows it.
     zoomChanged = Signal(float)
+    #: a double click when the view is set to open the full-window viewer instead of zooming
+    activated = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -40,6 +42,7 @@ class ImageView(QWidget):
         self._scale = 1.0
         self._offset = QPointF(0, 0)  # image top-left in widget coordinates
         self._drag_from: QPointF | None = None
+        self._double_click_zooms = True
         for keys, slot in ((QKeySequence.StandardKey.ZoomIn, self.zoom_in),
                            (QKeySequence.StandardKey.ZoomOut, self.zoom_out),
                            ("Ctrl+=", self.zoom_in), ("Ctrl+0", self.fit)):
@@ -51,6 +54,11 @@ class ImageView(QWidget):
     def set_image(self, image: QImage) -> None:
         self._image = image
         self.fit()
+
+    def set_double_click_zooms(self, on: bool) -> None:
+        """Inline previews open the full-window viewer on a double click (``activated``);
+        the full-window viewer itself toggles fit / 100 %."""
+        self._double_click_zooms = on
 
     def image(self) -> QImage:
         return self._image
@@ -137,7 +145,9 @@ class ImageView(QWidget):
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         # Double click toggles between fit and 100 % at the cursor (image viewers do this).
-        if self._fit:
+        if not self._double_click_zooms:
+            self.activated.emit()
+        elif self._fit:
             self.zoom_by(1.0 / self._scale, event.position())
         else:
             self.fit()
