@@ -280,7 +280,7 @@ class Engine:
                                     prefer=await self._prefer_for(probe))
         if isinstance(choice, RouteChoice):
             return RoutePreview(choice.account, choice.reason, label)
-        return RoutePreview(None, choice.reason, label)
+        return RoutePreview(None, choice.reason, label, blocked=choice.permanent)
 
     async def cancel(self, job_id: int) -> Job:
         job = self._active.get(job_id)

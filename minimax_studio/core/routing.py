@@ -81,6 +81,9 @@ class RoutePreview:
     account: str | None
     reason: str
     cost: str | None
+    #: No account could run it even after waiting (NoRoute.permanent): the form disables
+    #: Generate instead of making a job that fails "Not sent".
+    blocked: bool = False
 
 
 @dataclass(frozen=True)
