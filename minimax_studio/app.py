@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
-from minimax_studio import APP_ID, APP_NAME, __version__
+from minimax_studio import APP_NAME, DESKTOP_ID, __version__
 from minimax_studio.ui.main_window import TAB_NAMES, MainWindow
 from minimax_studio.ui.theme import apply_startup_theme, apply_theme
 
@@ -288,7 +288,7 @@ def run(*, sandbox: bool = False, debug: bool = False, qt_args: Sequence[str] = 
     app = QApplication([sys.argv[0], *style_args, *qt_args])
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
-    app.setDesktopFileName(APP_ID)
+    app.setDesktopFileName(DESKTOP_ID)  # = packaging/<DESKTOP_ID>.desktop
     # The window's close starts an async shutdown; Qt must not end the loop under it.
     app.setQuitOnLastWindowClosed(False)
     apply_startup_theme(app, settings.theme)
@@ -296,6 +296,10 @@ def run(*, sandbox: bool = False, debug: bool = False, qt_args: Sequence[str] = 
     window.restore_state(settings.window_geometry, settings.last_tab)
     window.show()
     app.processEvents()  # paints the window ("Starting MiniMax Studio…")
+    from minimax_studio.ui.app_icon import app_icon
+
+    # After the first paint: the taskbar / tray icon is not worth delaying it for.
+    app.setWindowIcon(app_icon())
 
     # 2. Everything else, while the user already sees the window.
     import asyncio

@@ -8,16 +8,23 @@ import io
 import os
 import textwrap
 from dataclasses import dataclass
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from minimax_studio.resources_path import resource
 
-def resources_dir() -> Path:
-    override = os.environ.get("MINIMAX_STUDIO_SANDBOX_MEDIA")
+MEDIA_ENV = "MINIMAX_STUDIO_SANDBOX_MEDIA"
+
+
+def media_root() -> Traversable:
+    """The sandbox's clips: ``MINIMAX_STUDIO_SANDBOX_MEDIA`` if set (a folder of your own),
+    else ``sandbox/`` in the shipped resources — inside the wheel or the bundle too."""
+    override = os.environ.get(MEDIA_ENV)
     if override:
         return Path(override)
-    return Path(__file__).resolve().parents[2] / "resources" / "sandbox"
+    return resource("sandbox")
 
 
 @dataclass(frozen=True)
@@ -53,7 +60,7 @@ def clip_for(aspect: str | None) -> Clip:
 
 @functools.lru_cache(maxsize=16)
 def read_resource(name: str) -> bytes:
-    return (resources_dir() / name).read_bytes()
+    return media_root().joinpath(name).read_bytes()
 
 
 def image_size(aspect: str | None, long_side: int = 512) -> tuple[int, int]:
