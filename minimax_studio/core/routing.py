@@ -134,7 +134,8 @@ class Router:
         if self._check_credits:
             for acc in list(self._accounts.values()):
                 at = self._features_at.get(acc.account)
-                if at is None or now - at >= self._features_ttl:
+                # force (the account board changed): credits are read again too.
+                if at is None or now - at >= self._features_ttl or force:
                     await self._refresh_credits(acc)
 
     async def _refresh_accounts(self) -> None:
