@@ -1,0 +1,230 @@
+"""Thumbnails for the Gallery grid: made and decoded off the GUI thread, a few at a time,
+newest request first, kept in a bounded in-memory cache.
+
+Why a queue of our own rather than one task per cell: scrolling through 100 000 items asks
+for thousands of thumbnails; only the ones still on screen are worth making. The grid
+calls ``request`` while painting and ``retain`` with the visible ids after each scroll, and
+``retain`` drops every request that scrolled away before a worker picked it up. A fixed
+number of worker tasks (``WORKERS``) pull from the queue, each running one blocking job at
+a time in ``asyncio.to_thread`` — the bounded pool.
+
+Disk cache: ``core.thumbnails`` keys files by content hash; the path found is written back
+to the index (``thumb_path``) so the next session skips hashing the file.
+
+The worker decodes the thumbnail into a ``QImage`` (safe off the GUI thread, unlike
+``QPixmap``), scaled to the grid's largest cell, so the GUI thread only draws it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QImage
+
+from minimax_studio.core import thumbnails
+
+if TYPE_CHECKING:
+    from minimax_studio.core.library import Library, LibraryItem
+    from minimax_studio.viewmodels.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+__all__ = ["Thumb", "ThumbnailLoader"]
+
+WORKERS = 2
+#: Decoded thumbnails kept in memory: ~256×256×4 bytes each at most.
+CACHE_BYTES = 48 * 1024 * 1024
+THUMB_SIZE = 256
+
+
+@dataclass(frozen=True)
+class Thumb:
+    """What the delegate draws for an item: an image, or why there is none."""
+
+    image: QImage | None = None
+    #: "" while fine; "missing" when the file is gone; else a sentence why it can't preview
+    problem: str = ""
+    missing: bool = False
+
+
+def _why_no_preview(item: LibraryItem) -> str:
+    """A short reason for a file that gave no thumbnail (the tile shows it)."""
+    path = item.path
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        return f"Can't read the file ({exc.strerror or exc})."
+    if size == 0:
+        return "The file is empty."
+    if item.kind == "audio":
+        return ""
+    if path.suffix.lower() in thumbnails.VIDEO_SUFFIXES:
+        import shutil
+
+        if shutil.which("ffmpeg") is None:
+            return ""  # no decoder here: a plain video tile, not an error
+        return "The video could not be decoded."
+    try:
+        from PIL import Image
+
+        with Image.open(path) as img:
+            img.verify()
+    except Exception as exc:  # any decoder error: name it briefly
+        text = str(exc).split("\n")[0][:80] or type(exc).__name__
+        return f"Not a readable image ({text})."
+    return "The image could not be decoded."
+
+
+def load_thumb_sync(item: LibraryItem, cache_dir: Path, size: int = THUMB_SIZE
+                    ) -> tuple[Thumb, Path | None]:
+    """Blocking: make (or find) the thumbnail and decode it. Never raises for a bad file."""
+    if not item.path.exists():
+        return Thumb(problem="The file is missing.", missing=True), None
+    made: Path | None = None
+    if item.thumb_path is not None and item.thumb_path.is_file():
+        made = item.thumb_path
+    elif item.kind != "audio":
+        made = thumbnails.make_thumbnail_sync(item.path, cache_dir, size)
+    if made is None:
+        return Thumb(problem=_why_no_preview(item)), None
+    img = QImage(str(made))
+    if img.isNull():
+        return Thumb(problem="The preview could not be read."), None
+    if max(img.width(), img.height()) > size:
+        img = img.scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio,
+                         Qt.TransformationMode.SmoothTransformation)
+    return Thumb(image=img), (made if made != item.thumb_path else None)
+
+
+class ThumbnailLoader(QObject):
+    """See the module docstring. ``get`` is what painting calls; it never blocks."""
+
+    #: an item's thumbnail (or its failure) is ready: repaint that cell
+    thumbnailReady = Signal(object)  # item id (64-bit: not a Qt int)
+
+    def __init__(self, runner: TaskRunner, cache_dir: Path, library: Library | None = None,
+                 parent: QObject | None = None, *, workers: int = WORKERS,
+                 cache_bytes: int = CACHE_BYTES) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self._cache_dir = cache_dir
+        self._library = library
+        self._workers = workers
+        self._cache_bytes = cache_bytes
+        self._cache: OrderedDict[int, Thumb] = OrderedDict()
+        self._cached_bytes = 0
+        #: queued requests, most recent last (workers take from the end: what was just
+        #: scrolled to is made first)
+        self._pending: OrderedDict[int, LibraryItem] = OrderedDict()
+        self._running: set[int] = set()
+        self._wake = asyncio.Event()
+        self._started = False
+        self._key = f"gallery-thumbs:{id(self):x}"
+        self.made = 0  # thumbnails decoded (benchmarks, tests)
+        self.dropped = 0  # requests cancelled because their cell scrolled away
+
+    # --- what painting calls ----------------------------------------------------------
+    def get(self, item: LibraryItem) -> Thumb | None:
+        """The cached thumbnail, or None (and it is requested)."""
+        thumb = self._cache.get(item.id)
+        if thumb is not None:
+            self._cache.move_to_end(item.id)
+            return thumb
+        self.request(item)
+        return None
+
+    def request(self, item: LibraryItem) -> None:
+        if item.id in self._running:
+            return
+        self._pending[item.id] = item
+        self._pending.move_to_end(item.id)
+        self._ensure_workers()
+        self._wake.set()
+
+    def retain(self, ids: set[int]) -> None:
+        """Only these items are on screen: forget queued requests for the others."""
+        for item_id in [i for i in self._pending if i not in ids]:
+            del self._pending[item_id]
+            self.dropped += 1
+
+    def forget(self, item_id: int) -> None:
+        """The item changed (file located, replaced): make its thumbnail again."""
+        thumb = self._cache.pop(item_id, None)
+        if thumb is not None:
+            self._cached_bytes -= _bytes(thumb)
+
+    def clear(self) -> None:
+        self._pending.clear()
+        self._cache.clear()
+        self._cached_bytes = 0
+
+    @property
+    def pending(self) -> int:
+        return len(self._pending) + len(self._running)
+
+    @property
+    def cached_bytes(self) -> int:
+        return self._cached_bytes
+
+    def stop(self) -> None:
+        self._pending.clear()
+        self._runner.cancel_prefix(self._key)
+        self._started = False
+
+    # --- workers ----------------------------------------------------------------------
+    def _ensure_workers(self) -> None:
+        if self._started:
+            return
+        self._started = True
+        for n in range(self._workers):
+            self._runner.start(f"{self._key}:{n}", self._work(), notify=False,
+                               error_context="Making thumbnails")
+
+    async def _work(self) -> None:
+        while True:
+            if not self._pending:
+                self._wake.clear()
+                await self._wake.wait()
+                continue
+            item_id, item = self._pending.popitem(last=True)
+            self._running.add(item_id)
+            try:
+                thumb, made = await asyncio.to_thread(load_thumb_sync, item, self._cache_dir)
+            except Exception:  # a bug, not a bad file: log it, keep the grid going
+                log.exception("thumbnail for item %s failed", item_id)
+                thumb, made = Thumb(problem="The preview failed."), None
+            finally:
+                self._running.discard(item_id)
+            self._store(item_id, thumb)
+            self.made += 1
+            self.thumbnailReady.emit(item_id)
+            if made is not None and self._library is not None:
+                await self._remember(item_id, made)
+
+    async def _remember(self, item_id: int, path: Path) -> None:
+        assert self._library is not None
+        try:
+            await self._library.set_thumbnail(item_id, path)
+        except Exception as exc:  # the cache still works without it; next time hashes again
+            log.info("could not record thumbnail of item %s: %s", item_id, exc)
+
+    def _store(self, item_id: int, thumb: Thumb) -> None:
+        old = self._cache.pop(item_id, None)
+        if old is not None:
+            self._cached_bytes -= _bytes(old)
+        self._cache[item_id] = thumb
+        self._cached_bytes += _bytes(thumb)
+        while self._cached_bytes > self._cache_bytes and len(self._cache) > 1:
+            _, evicted = self._cache.popitem(last=False)
+            self._cached_bytes -= _bytes(evicted)
+
+
+def _bytes(thumb: Thumb) -> int:
+    img: Any = thumb.image
+    return int(img.sizeInBytes()) if img is not None else 64
