@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["GalleryModel", "GalleryRoles"]
+__all__ = ["GalleryModel", "GalleryRoles", "LibraryItem", "LibraryQuery"]
 
 PAGE_SIZE = 200
 #: Full items kept in memory (what a large window shows, ten times over).

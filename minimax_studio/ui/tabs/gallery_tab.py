@@ -34,7 +34,7 @@ from minimax_studio.viewmodels.gallery_model import GalleryModel, GalleryRoles
 from minimax_studio.viewmodels.gallery_thumbs import ThumbnailLoader
 
 if TYPE_CHECKING:
-    from minimax_studio.core.library import LibraryItem, LibraryQuery
+    from minimax_studio.viewmodels.gallery_model import LibraryItem, LibraryQuery
 
 log = logging.getLogger(__name__)
 

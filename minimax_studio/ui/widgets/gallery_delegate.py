@@ -19,7 +19,7 @@ from minimax_studio.ui.theme import colors, is_dark
 from minimax_studio.viewmodels.gallery_model import GalleryRoles
 
 if TYPE_CHECKING:
-    from minimax_studio.core.library import LibraryItem
+    from minimax_studio.viewmodels.gallery_model import LibraryItem
     from minimax_studio.viewmodels.gallery_thumbs import Thumb, ThumbnailLoader
 
 __all__ = ["GalleryDelegate", "format_duration"]
