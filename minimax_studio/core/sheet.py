@@ -1,22 +1,33 @@
 """Reading and checking a batch sheet (CSV or JSON, one row per job) before anything is sent.
 
-Moved out of ``batch_cli`` so the checks can grow (file sniffing, unknown columns, types)
-without the composition root growing with them. No Qt here (core layer).
+Reading never raises anything but ``SheetError``: a sheet that is not UTF-8, holds a NUL,
+nests JSON thousands deep or has a CSV field over the csv module's 128 KiB limit is a
+sentence and exit 2, not a traceback. The per-row checks (columns, types, files) are in
+``sheet_checks``. No Qt here (core layer).
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from minimax_studio.api import catalog
+from minimax_studio.api.catalog import coerce_form_values
 from minimax_studio.core.engine import validate_request
-from minimax_studio.core.jobs import FILE_SLOT_RE, JobKind, file_id_account
-
-_KINDS = ("video", "image")
+from minimax_studio.core.jobs import JobKind
+from minimax_studio.core.sheet_checks import (
+    account_problem,
+    agent_request,
+    column_problems,
+    file_problems,
+    kind_of_row,
+    resolve_slots,
+)
 
 
 @dataclass
@@ -33,59 +44,123 @@ class SheetError(Exception):
         self.problems = problems
 
 
-# --- reading and checking the sheet --------------------------------------------------------
+# --- reading the sheet ---------------------------------------------------------------------
 
-def _raw_rows(path: Path, text: str) -> tuple[list[dict[str, Any]], bool]:
+def _text(name: str, data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise SheetError([f"{name}: line {line} is not UTF-8 text (byte 0x{data[exc.start]:02x}); "
+                          "save the sheet as UTF-8 (in Excel: \"CSV UTF-8\")."]) from exc
+
+
+def _json_rows(name: str, text: str) -> list[dict[str, Any]]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SheetError([f"{name}: not valid JSON (line {exc.lineno}: {exc.msg})."]) from exc
+    except RecursionError as exc:
+        raise SheetError([f"{name}: the JSON is nested too deeply to be a sheet; a sheet is a "
+                          "list of flat objects, one per job."]) from exc
+    if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+        raise SheetError([f"{name}: a JSON sheet must be a list of objects, one per job."])
+    return data
+
+
+def _csv_rows(name: str, text: str) -> list[dict[Any, Any]]:
+    """Rows as {column: cell}. A repeated ``file`` column (the agent's repeatable field)
+    gathers its cells into a list; any other repeated column is a problem."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip() for h in next(reader, [])]
+        if "kind" not in header:
+            raise SheetError([f"{name}: the first line must name the columns, including 'kind'."])
+        twice = sorted({h for h in header if h and h != "file" and header.count(h) > 1})
+        if twice:
+            raise SheetError([f"{name}: the column {twice[0]!r} appears more than once in the first line."])
+        rows: list[dict[Any, Any]] = []
+        for cells in reader:
+            if not cells:
+                continue  # an empty line is not a row (as csv.DictReader counts them)
+            row: dict[Any, Any] = {}
+            for key, cell in zip(header, cells, strict=False):
+                if key == "file":
+                    if cell.strip():
+                        row.setdefault("file", []).append(cell)
+                else:
+                    row[key] = cell
+            extra = [c for c in cells[len(header):] if c.strip()]
+            if extra:
+                row[None] = extra  # reported with the row's number
+            rows.append(row)
+        return rows
+    except csv.Error as exc:
+        why = str(exc)
+        if "field larger than field limit" in why:
+            why = (f"a field is longer than {csv.field_size_limit() // 1024} KiB, far more than any "
+                   "prompt or path can be")
+        raise SheetError([f"{name}: line {reader.line_num}: {why}; it cannot be read as CSV."]) from exc
+
+
+def _raw_rows(path: Path, text: str) -> tuple[list[dict[Any, Any]], bool]:
     """(rows, came_from_csv). CSV values are strings; JSON keeps its types."""
     if path.suffix.lower() == ".json" or text.lstrip().startswith("["):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise SheetError([f"{path.name}: not valid JSON (line {exc.lineno}: {exc.msg})."]) from exc
-        if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
-            raise SheetError([f"{path.name}: a JSON sheet must be a list of objects, one per job."])
-        return data, False
-    reader = csv.DictReader(text.splitlines())
-    if not reader.fieldnames or "kind" not in [f.strip() for f in reader.fieldnames]:
-        raise SheetError([f"{path.name}: the first line must name the columns, including 'kind'."])
-    return [dict(r) for r in reader], True
+        return _json_rows(path.name, text), False
+    return _csv_rows(path.name, text), True
 
 
-def _coerce(request: dict[str, Any]) -> dict[str, Any]:
-    try:
-        from minimax_studio.api.catalog import coerce_form_values
-    except ImportError:  # pragma: no cover - catalog written in parallel
-        return request
-    return dict(coerce_form_values(request))
-
+# --- checking it ----------------------------------------------------------------------------
 
 def parse_sheet(path: Path) -> tuple[list[Row], list[str], str]:
-    """(rows, problems, content sha256). Problems name the row and the field."""
-    data = path.read_bytes()
+    """(rows, problems, content sha256). Problems name the row and the field. Raises only
+    SheetError (the sheet as a whole cannot be read)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SheetError([f"{path.name}: cannot be read ({exc.strerror or exc})."]) from exc
     digest = hashlib.sha256(data).hexdigest()
-    rows_raw, from_csv = _raw_rows(path, data.decode("utf-8-sig"))
+    rows_raw, from_csv = _raw_rows(path, _text(path.name, data))
     rows: list[Row] = []
     problems: list[str] = []
     if not rows_raw:
         problems.append(f"{path.name}: the sheet has no rows.")
     for n, raw in enumerate(rows_raw, start=1):
-        fields = {str(k).strip(): (v.strip() if isinstance(v, str) else v)
-                  for k, v in raw.items() if k is not None}
-        fields = {k: v for k, v in fields.items() if v is not None and v != ""}
-        kind = str(fields.pop("kind", "")).strip().lower()
-        account = fields.pop("account", None)
-        if kind not in _KINDS:
-            problems.append(f"row {n}: kind must be 'video' or 'image', not {kind or 'empty'!r}.")
-            continue
-        request = _coerce(fields) if from_csv else fields
-        for key, value in list(request.items()):
-            if FILE_SLOT_RE.match(key) and isinstance(value, str) and file_id_account(value) is None:
-                local = Path(value).expanduser()
-                request[key] = str(local if local.is_absolute() else (path.parent / local).resolve())
-        for p in validate_request(JobKind(kind), request):
-            problems.append(f"row {n}: {p}")
-        rows.append(Row(n, JobKind(kind), request, str(account) if account else None))
+        row, row_problems = _check_row(n, raw, path.parent, from_csv)
+        problems += row_problems
+        if row is not None:
+            rows.append(row)
     return rows, problems, digest
+
+
+def _check_row(n: int, raw: dict[Any, Any], base: Path, from_csv: bool) -> tuple[Row | None, list[str]]:
+    if None in raw:
+        return None, [f"row {n} has more cells than the first line names columns; "
+                      "quote cells that contain commas."]
+    fields = {str(k).strip(): (v.strip() if isinstance(v, str) else v) for k, v in raw.items()}
+    if from_csv:
+        fields = {k: v for k, v in fields.items() if v != "" and v != []}
+    else:  # a JSON "" is an empty cell too; null is reported below (it is not "left out")
+        fields = {k: v for k, v in fields.items() if v != ""}
+    kind = kind_of_row(fields.pop("kind", None))
+    problem, account = account_problem(n, fields.pop("account", None))
+    problems = [problem] if problem else []
+    if kind is None:
+        shown = raw.get("kind")
+        what = "empty" if shown is None or (isinstance(shown, str) and not shown.strip()) \
+            else repr(shown.strip() if isinstance(shown, str) else shown)
+        return None, [f"row {n}: kind must be 'video', 'image' or 'agent', not {what}.", *problems]
+    column, fields = column_problems(n, kind, fields)
+    problems += column
+    if kind is JobKind.AGENT:
+        agent, request = agent_request(n, fields, base)
+        problems += agent
+        return Row(n, kind, request, account), problems
+    request = coerce_form_values(fields)
+    resolve_slots(request, base)
+    problems += [f"row {n}: {p}" for p in validate_request(kind, request)]
+    problems += file_problems(n, kind, request)
+    return Row(n, kind, request, account), problems
 
 
 def total_cost(rows: list[Row]) -> str:
@@ -105,11 +180,9 @@ def total_cost(rows: list[Row]) -> str:
 
 
 def _cost_obj(r: Row) -> Any | None:
-    try:
-        from minimax_studio.api import catalog
-    except ImportError:  # pragma: no cover
-        return None
+    if r.kind is JobKind.AGENT:
+        return None  # the agent's price depends on what it decides to make
     try:
         return catalog.video_cost(r.request) if r.kind is JobKind.VIDEO else catalog.image_cost(r.request)
-    except Exception:
+    except Exception:  # a price we cannot compute must never block a sheet
         return None
