@@ -49,6 +49,7 @@ from minimax_studio.api.errors import (
     NotFoundError,
     UploadRejectedError,
 )
+from minimax_studio.core.contact import WAITING_UNREACHABLE, Contact, is_unreachable
 from minimax_studio.core.db import DatabaseError
 from minimax_studio.core.engine_config import EngineConfig
 from minimax_studio.core.job_requests import InvalidRequest, request_cost, validate_request
@@ -64,13 +65,20 @@ from minimax_studio.core.jobs import (
     file_slots,
 )
 from minimax_studio.core.journal import Journal
-from minimax_studio.core.reconcile import Reconciler
+from minimax_studio.core.poll_limits import (
+    is_final_item,
+    poll_limit,
+    poll_limit_reason,
+    undocumented_final_reason,
+)
+from minimax_studio.core.reconcile import Ambiguous, Reconciler, is_unresolved
 from minimax_studio.core.remote_items import (
     COMPLETED,
     FAILED,
     FINAL,
     GONE,
     MODERATED,
+    UNDOCUMENTED_FINAL,
     best_media_url,
     ext_for,
     item_percent,
@@ -86,6 +94,10 @@ log = logging.getLogger(__name__)
 # re-exported here because callers (batch, app, tests) think of them as the engine's.
 __all__ = ["Engine", "EngineConfig", "InvalidRequest", "JobRunsElsewhere", "RoutePreview",
            "request_cost", "sniff_media", "validate_request"]
+
+#: Remote statuses after which nothing more will change (incl. our own GONE / undocumented).
+_ENDED = FINAL | {GONE, UNDOCUMENTED_FINAL}
+
 
 class JobRunsElsewhere(ValueError):
     """Another MiniMax Studio process (a window or a batch on this profile) runs the job."""
@@ -111,6 +123,11 @@ class Engine:
                                        check_credits=cfg.check_credits)
         self._uploads = Uploads(client, journal)
         self._reconciler = Reconciler(client, window=cfg.reconcile_window)
+        #: Whether the API answers; its waiting reason is what the batch prints.
+        self.contact = Contact(str(getattr(client, "base_url", "") or "the API"))
+        #: job id -> monotonic time its polling limit counts from, when not its send time
+        #: (``recheck``: the user asked to look again).
+        self._poll_from: dict[int, float] = {}
         self._active: dict[int, Job] = {}
         self._queue: list[int] = []
         self._not_before: dict[int, float] = {}
@@ -254,6 +271,10 @@ class Engine:
                         continue
                 if job.state not in stop:
                     return False
+                if job.state is JobState.NEEDS_ATTENTION and self._working_on(i):
+                    # Resumed (a rerun, a restart) or still retrying here: its reason may
+                    # pass; only a job nobody works on is settled as "needs attention".
+                    return False
             return True
 
         async def done() -> list[Job]:
@@ -264,6 +285,28 @@ class Engine:
             return [j for j in jobs if j is not None]
 
         return await asyncio.wait_for(done(), timeout)
+
+    def _working_on(self, job_id: int) -> bool:
+        return job_id in self._tasks or job_id in self._queue
+
+    async def recheck(self, job_id: int) -> Job:
+        """Look at a needs-attention job on Hailuo again ("Retry-check"): poll it anew (its
+        polling limit counts from now) and download what finished. Never sends a create."""
+        job = self._active.get(job_id)
+        if job is None:
+            stored = await self._journal.get(job_id)
+            if stored is None:
+                raise KeyError(job_id)
+            if stored.state is not JobState.NEEDS_ATTENTION:
+                return stored
+            self._poll_from[job_id] = time.monotonic()
+            if not await self._claim_and_resume(stored):
+                raise JobRunsElsewhere(job_id)
+            return await self.get(job_id) or stored
+        if job.state is JobState.NEEDS_ATTENTION and job_id not in self._tasks:
+            self._poll_from[job_id] = time.monotonic()
+            await self._resume(job)
+        return self._snapshot(job)
 
     async def preview_route(self, kind: JobKind | str, request: dict[str, Any],
                             account: str | None = None) -> RoutePreview:
@@ -498,9 +541,15 @@ class Engine:
                     await self._fail_queued(job, exc.message)
                 return None
             except MiniMaxError as exc:
+                if is_unreachable(exc):
+                    reason = self.contact.unreachable(exc, self.config.route_refresh)
+                else:
+                    self.contact.answered()
+                    reason = f"Waiting: cannot read account capacity ({exc.message})"
                 for job in self._queued():
-                    await self._note_waiting(job, f"Waiting: cannot read account capacity ({exc.message})")
+                    await self._note_waiting(job, reason)
                 return self.config.route_refresh
+            self.contact.answered()
             now = time.monotonic()
             next_at: float | None = None
             for job in self._queued():
@@ -700,6 +749,17 @@ class Engine:
             # hide a job Hailuo accepted; sending again could pay twice.
             await self._reconcile_then_poll(job, exc.message, poll=False)
             return job.state in (JobState.SUBMITTED, JobState.PROCESSING)
+        self.contact.answered()
+        taken = await self._journal.claim_remote_ids(job.id, ids)
+        if taken:
+            # Another job took this remote id as its own while looking for a lost create
+            # (the same prompt, sent together). Never share one result: the user decides.
+            rid, other = next(iter(taken.items()))
+            job.needs_attention(
+                f"Hailuo answered with {rid}, which job {other} already took as its own while "
+                "looking for its lost create call; check the account's videos/images before retrying.")
+            await self._commit(job, EventType.NEEDS_ATTENTION)
+            return False
         job.mark_submitted(ids)
         self.router.spend(job.account, self._min_credits.get(job.id))
         await self._commit(job, EventType.SUBMITTED, f"created on account {job.account}: {', '.join(ids)}")
@@ -711,24 +771,53 @@ class Engine:
     async def _reconcile_then_poll(self, job: Job, why: str, *, poll: bool = True) -> None:
         await self._commit(job, None, f"create answer lost ({why}); looking for the job on account {job.account}",
                            history=True)
-        delay = self.config.reconcile_delay
+        cfg = self.config
+        delay = cfg.reconcile_delay
         found: list[str] = []
-        for _ in range(self.config.reconcile_attempts):
+        ambiguous: str | None = None
+        looked = 0
+        while looked < cfg.reconcile_attempts:
             await self._sleep(delay)
-            delay *= 2
+            delay = min(delay * 2, max(cfg.poll_max, cfg.reconcile_delay))
             try:
-                claimed = await self._journal.claimed_remote_ids()
-                found = await self._reconciler.find(job, claimed)
-            except MiniMaxError as exc:
-                log.info("job %s: reconcile attempt failed: %s", job.id, exc.message)
+                claims = await self._journal.remote_claims()
+                owners = set(claims.values())
+                siblings = [j for j in await self._journal.jobs(unfinished=True)
+                            if j.id != job.id and j.id not in owners and is_unresolved(j)]
+                found = await self._reconciler.find(job, set(claims), siblings)
+            except Ambiguous as exc:
+                ambiguous = exc.message
+                looked += 1
+                self.contact.answered()
                 continue
-            if found:
-                break
+            except MiniMaxError as exc:
+                if is_unreachable(exc):
+                    # No answer is not "not found": keep looking (without using up an
+                    # attempt) and say why we wait. A restart looks again too.
+                    reason = self.contact.unreachable(exc, delay)
+                    if job.reason != reason:
+                        job.reason = reason
+                        await self._commit(job, None, reason, history=True, event_type=EventType.UPLOADING)
+                    continue
+                log.info("job %s: reconcile attempt failed: %s", job.id, exc.message)
+                looked += 1
+                continue
+            self.contact.answered()
+            looked += 1
+            ambiguous = None
+            if not found:
+                continue
+            if await self._journal.claim_remote_ids(job.id, found):
+                # A sibling claimed it between our look and our claim: look again.
+                found = []
+                continue
+            break
         if not found:
+            detail = (f"{ambiguous} " if ambiguous else
+                      f"No matching job was found on account {job.account}. ")
             job.needs_attention(
-                f"Unknown — the create call was not answered ({why}) and no matching job was found "
-                f"on account {job.account}. Hailuo may still have made it: check the account's "
-                "videos/images before retrying.")
+                f"Unknown — the create call was not answered ({why}). {detail}Hailuo may still "
+                "have made it: check the account's videos/images before retrying.")
             await self._commit(job, EventType.NEEDS_ATTENTION)
             return
         job.mark_submitted(found, reason=f"Found on account {job.account} after the create answer was lost; not sent again.")
@@ -781,7 +870,7 @@ class Engine:
             # 50 answers parsed in one event-loop pass (a visible UI stall) and 50
             # requests at once on the account. The mean interval stays the same.
             await self._sleep(interval * random.uniform(0.9, 1.1))
-            pending = [r for r in job.remote_ids if job.remote_status.get(r) not in FINAL | {GONE}]
+            pending = [r for r in job.remote_ids if job.remote_status.get(r) not in _ENDED]
             failure: MiniMaxError | None = None
             for rid in pending:
                 try:
@@ -799,10 +888,20 @@ class Engine:
                 except MiniMaxError as exc:
                     failure = exc
                     break
+                self.contact.answered()
                 items[rid] = item
                 status = self._remote_status(job, item)
                 if status is not None:
                     job.remote_status[rid] = status
+            if failure is not None and is_unreachable(failure):
+                reason = self.contact.unreachable(failure, interval)
+                if job.reason != reason:
+                    job.reason = reason
+                    await self._commit(job, None, reason, history=True, event_type=event_type_for(job.state))
+            elif failure is not None:
+                self.contact.answered()  # an error answer is an answer: the server is there
+            if await self._past_poll_limit(job, items):
+                return False
             if failure is not None:
                 # Why back off: 429/502/504/timeouts say "busy" — polling harder only makes it
                 # worse; the job itself is fine on Hailuo.
@@ -814,11 +913,12 @@ class Engine:
                     await self._commit(job, EventType.NEEDS_ATTENTION)
                 continue
             errors = 0
-            if all(job.remote_status.get(r) in FINAL | {GONE} for r in job.remote_ids):
+            if all(job.remote_status.get(r) in _ENDED for r in job.remote_ids):
                 return await self._settle(job, items)
             pct = self._job_percent(job, items)
             message = next((str(_get(i, "message")) for i in items.values() if _get(i, "message")), None)
-            if job.state is not JobState.PROCESSING or pct != job.progress:
+            waited = (job.reason or "").startswith(WAITING_UNREACHABLE)  # answered again: say so
+            if job.state is not JobState.PROCESSING or pct != job.progress or waited:
                 starting = job.state is not JobState.PROCESSING
                 job.mark_processing(pct, message)
                 now_ = time.monotonic()
@@ -836,7 +936,39 @@ class Engine:
         if job.kind is JobKind.AGENT:
             st = _get(item, "status")
             return {"completed": COMPLETED, "failed": FAILED}.get(str(st), 1)
-        return status_of(item)
+        status = status_of(item)
+        if status not in FINAL and is_final_item(item):
+            # The docs: poll until statusFinal. A final code they do not list still ends
+            # the job (as failed, in the server's words: see _settle).
+            return UNDOCUMENTED_FINAL
+        return status
+
+    def _polled_for(self, job: Job) -> float:
+        since = self._poll_from.get(job.id)
+        if since is not None:
+            return time.monotonic() - since
+        start = job.create_sent_at or job.created_at
+        return (datetime.now(UTC) - start).total_seconds()
+
+    async def _past_poll_limit(self, job: Job, items: dict[str, Any]) -> bool:
+        """Past the kind's polling limit: the job needs attention (True) — unless every
+        remote id is final already (then it settles as usual)."""
+        limit = poll_limit(self.config, job.kind)
+        if limit is None or self._polled_for(job) <= limit:
+            return False
+        if all(job.remote_status.get(r) in _ENDED for r in job.remote_ids):
+            return False
+        last = next(reversed(items.values()), None) if items else None
+        await self._attention(job, poll_limit_reason(limit, last))
+        return True
+
+    async def _attention(self, job: Job, reason: str) -> None:
+        """Needs attention with ``reason`` (already needing it: a new reason)."""
+        if job.state is JobState.NEEDS_ATTENTION:
+            job.reason = reason
+        else:
+            job.needs_attention(reason)
+        await self._commit(job, EventType.NEEDS_ATTENTION)
 
     def _job_percent(self, job: Job, items: dict[str, Any]) -> int | None:
         values = []
@@ -864,7 +996,10 @@ class Engine:
                                  "file_id": _get(item, "fileID"), "kind": job.kind.value}
         statuses = [job.remote_status.get(r) for r in job.remote_ids]
         if not plan:
-            if any(s == GONE for s in statuses):
+            odd = [r for r in job.remote_ids if job.remote_status.get(r) == UNDOCUMENTED_FINAL]
+            if odd and not any(s == COMPLETED or s in MODERATED for s in statuses):
+                job.mark_failed(undocumented_final_reason(items.get(odd[0])))
+            elif any(s == GONE for s in statuses):
                 job.mark_moderated("Removed by Hailuo after it was generated, most likely by moderation (404).")
             elif any(s in MODERATED for s in statuses):
                 detail = next((str(_get(i, "message")) for i in items.values() if _get(i, "message")), None)
@@ -945,6 +1080,16 @@ class Engine:
             await self._commit(job, EventType.NEEDS_ATTENTION)
             return
         statuses = [job.remote_status.get(r) for r in job.remote_ids]
+        undelivered = [r for r in job.remote_ids if job.kind is not JobKind.AGENT
+                       and job.remote_status.get(r) == COMPLETED
+                       and (job.downloads.get(r) or {}).get("state") != "done"]
+        if undelivered:
+            # Generated (and paid) but never downloaded: a failure to report, not "completed".
+            job.mark_failed(f"{len(undelivered)} of {len(statuses)} results were generated but Hailuo gave "
+                            f"no download link for them ({', '.join(undelivered)}); "
+                            "check the account's videos/images.")
+            await self._finish(job)
+            return
         lost = sum(1 for s in statuses if s != COMPLETED)
         note = None
         if lost and job.kind is JobKind.IMAGE:
@@ -955,6 +1100,11 @@ class Engine:
     async def _download_one(self, job: Job, key: str, d: dict[str, Any], n: int, total: int) -> None:
         remote_id = str(d.get("remote") or key)
         existing = await self._library_by_remote(remote_id)
+        other = getattr(existing, "job_id", None)
+        if existing is not None and other is not None and other != job.id:
+            # Never "completed" on another job's file: this job paid for its own result.
+            raise MiniMaxError(f"{remote_id} is already in the library as job {other}'s result, "
+                               "so this job's own result was not found.")
         if existing is not None:
             # Why: a crash after library.add but before the journal noted it — the item is
             # already there; adding it again would duplicate it.
@@ -1085,7 +1235,7 @@ class Engine:
         if job.state not in (JobState.SUBMITTED, JobState.PROCESSING, JobState.NEEDS_ATTENTION):
             return
         for rid in job.remote_ids:
-            if job.remote_status.get(rid) in FINAL | {GONE}:
+            if job.remote_status.get(rid) in _ENDED:
                 continue
             if job.kind is JobKind.VIDEO:
                 with contextlib.suppress(MiniMaxError):
@@ -1117,7 +1267,7 @@ class Engine:
     def _forget(self, job_id: int) -> None:
         """Drop the per-job bookkeeping of a job that stops running here (finished, or
         taken over by another process)."""
-        for d in (self._not_before, self._min_credits, self._prefer, self._progress_saved):
+        for d in (self._not_before, self._min_credits, self._prefer, self._progress_saved, self._poll_from):
             d.pop(job_id, None)
 
     def _snapshot(self, job: Job) -> Job:

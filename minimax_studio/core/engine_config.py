@@ -22,6 +22,12 @@ class EngineConfig:
     backoff_factor: float = 2.0
     #: Poll errors in a row before the job is shown as needing attention.
     poll_error_limit: int = 12
+    #: Upper bound on how long a job is polled, from its create call (seconds; 0 = none).
+    #: Past it the job needs attention ("Retry-check" looks again). Generous: Hailuo's
+    #: queue can hold a video for hours on a busy day.
+    poll_limit_video: float = 3 * 3600.0
+    poll_limit_image: float = 30 * 60.0
+    poll_limit_agent: float = 20 * 60.0
     #: A job's progress alone (no state change) is written to the journal at most this
     #: often; listeners hear every change at once.
     progress_save_interval: float = 2.0

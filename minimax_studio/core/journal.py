@@ -31,6 +31,7 @@ All SQL runs on one worker thread (``core.db.Database``): never on the GUI threa
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -41,75 +42,8 @@ from typing import Any
 
 from minimax_studio.core.db import Database
 from minimax_studio.core.jobs import FINAL_STATES, Job, JobKind, JobState, now
+from minimax_studio.core.journal_schema import MIGRATIONS as _MIGRATIONS
 
-# Each entry migrates from version i to i + 1 (core.db). Never edit a shipped entry: append one.
-_MIGRATIONS: list[str] = [
-    """
-    CREATE TABLE jobs (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        kind TEXT NOT NULL,
-        state TEXT NOT NULL,
-        request TEXT NOT NULL,
-        account TEXT,
-        pinned_account TEXT,
-        route_reason TEXT,
-        remote_ids TEXT NOT NULL DEFAULT '[]',
-        file_ids TEXT NOT NULL DEFAULT '{}',
-        progress INTEGER,
-        reason TEXT,
-        cost TEXT,
-        create_sent_at TEXT,
-        downloads TEXT NOT NULL DEFAULT '{}',
-        remote_status TEXT NOT NULL DEFAULT '{}',
-        library_item_ids TEXT NOT NULL DEFAULT '[]',
-        batch_key TEXT,
-        batch_row INTEGER,
-        source TEXT NOT NULL DEFAULT 'app',
-        cancel_requested INTEGER NOT NULL DEFAULT 0,
-        created_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL,
-        removed_at TEXT
-    );
-    CREATE INDEX jobs_state ON jobs(state);
-    CREATE INDEX jobs_batch ON jobs(batch_key, batch_row);
-    CREATE TABLE job_history (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        job_id INTEGER NOT NULL,
-        at TEXT NOT NULL,
-        state TEXT NOT NULL,
-        event TEXT NOT NULL,
-        message TEXT,
-        progress INTEGER,
-        account TEXT
-    );
-    CREATE INDEX job_history_job ON job_history(job_id, id);
-    CREATE TABLE file_ids (
-        account TEXT NOT NULL,
-        sha256 TEXT NOT NULL,
-        file_id TEXT NOT NULL,
-        size INTEGER,
-        uploaded_at TEXT NOT NULL,
-        PRIMARY KEY (account, sha256)
-    );
-    CREATE TABLE account_events (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        account TEXT NOT NULL,
-        at TEXT NOT NULL,
-        status TEXT NOT NULL,
-        reason TEXT
-    );
-    """,
-    # 2: per-job ownership leases (who runs an unfinished job; see the module docstring).
-    # Columns on ``jobs`` rather than a ``job_leases`` table: a claim, a guarded save and a
-    # release are then each one UPDATE of the job's own row — atomic without joins, and a
-    # new job is born owned in its INSERT. An older app refuses this file (schema too new),
-    # so no process that ignores leases can open it.
-    """
-    ALTER TABLE jobs ADD COLUMN owner TEXT;
-    ALTER TABLE jobs ADD COLUMN lease_until REAL;
-    CREATE INDEX jobs_owner ON jobs(owner);
-    """,
-]
 SCHEMA_VERSION = len(_MIGRATIONS)
 
 _JOB_COLUMNS = (
@@ -181,6 +115,20 @@ def _job_from_row(row: Row) -> Job:
 _UNFINISHED = sorted(s.value for s in set(JobState) - FINAL_STATES)
 
 
+class RowTaken(Exception):
+    """The sheet row already has a job (made by this or another process): use ``job_id``."""
+
+    def __init__(self, job_id: int) -> None:
+        super().__init__(f"the row already has job {job_id}")
+        self.job_id = job_id
+
+
+class _Taken(Exception):
+    def __init__(self, taken: dict[str, int]) -> None:
+        super().__init__()
+        self.taken = taken
+
+
 class Journal:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -201,17 +149,34 @@ class Journal:
                          owner: str | None = None, lease: float = 0.0) -> Job:
         """Insert ``job`` (its ``id`` is ignored) and return it with the new id. Committed
         before the caller sends anything for it. With ``owner``, the job is born owned by
-        it for ``lease`` seconds: no other process can take it before its first renewal."""
+        it for ``lease`` seconds: no other process can take it before its first renewal.
+
+        A job with ``batch_key`` and ``batch_row`` claims that row in the same transaction;
+        when the row already has a job, nothing is inserted and ``RowTaken`` names it."""
         job.owner = owner
         job.lease_until = time.time() + lease if owner else None
 
         def insert(conn: Connection) -> int:
             with conn:
+                if job.batch_key is not None and job.batch_row is not None:
+                    taken = conn.execute(
+                        "SELECT job_id FROM batch_rows WHERE batch_key = ? AND batch_row = ?",
+                        (job.batch_key, job.batch_row)).fetchone()
+                    if taken is not None:
+                        raise RowTaken(int(taken[0]))
                 cols = ", ".join((*_JOB_COLUMNS, "owner", "lease_until"))
                 marks = ", ".join("?" for _ in range(len(_JOB_COLUMNS) + 2))
                 cur = conn.execute(f"INSERT INTO jobs ({cols}) VALUES ({marks})",
                                    (*_row_values(job), job.owner, job.lease_until))
                 job_id = int(cur.lastrowid or 0)
+                if job.batch_key is not None and job.batch_row is not None:
+                    # The primary key makes this fail (and the whole insert roll back) if
+                    # another process claimed the row between our SELECT and here.
+                    try:
+                        conn.execute("INSERT INTO batch_rows (batch_key, batch_row, job_id) "
+                                     "VALUES (?, ?, ?)", (job.batch_key, job.batch_row, job_id))
+                    except sqlite3.IntegrityError:
+                        raise RowTaken(self._row_job(conn, job.batch_key, job.batch_row)) from None
                 conn.execute(
                     "INSERT INTO job_history (job_id, at, state, event, message, progress, account)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -244,6 +209,10 @@ class Journal:
             with conn:
                 if conn.execute(f"UPDATE jobs SET {sets} WHERE {where}", params).rowcount != 1:
                     return False
+                # Keeps remote_claims complete for any path that sets remote ids; the
+                # exclusive check is ``claim_remote_ids``, which the engine calls first.
+                conn.executemany("INSERT OR IGNORE INTO remote_claims (remote_id, job_id) VALUES (?, ?)",
+                                 [(rid, job.id) for rid in job.remote_ids])
                 if event is not None:
                     conn.execute(
                         "INSERT INTO job_history (job_id, at, state, event, message, progress, account)"
@@ -366,15 +335,61 @@ class Journal:
 
         return await self._db.run(q)
 
+    @staticmethod
+    def _row_job(conn: Connection, key: str, row: int) -> int:
+        found = conn.execute("SELECT job_id FROM batch_rows WHERE batch_key = ? AND batch_row = ?",
+                             (key, row)).fetchone()
+        return int(found[0]) if found else 0
+
     async def claimed_remote_ids(self) -> set[str]:
         """Every remote id some job in the journal already owns (reconcile must not adopt
         a video that belongs to another job)."""
 
         def q(conn: Connection) -> set[str]:
-            out: set[str] = set()
-            for (ids,) in conn.execute("SELECT remote_ids FROM jobs WHERE remote_ids != '[]'"):
-                out.update(json.loads(ids))
-            return out
+            return {r[0] for r in conn.execute("SELECT remote_id FROM remote_claims")}
+
+        return await self._db.run(q)
+
+    async def claim_remote_ids(self, job_id: int, remote_ids: Iterable[str]) -> dict[str, int]:
+        """Make ``remote_ids`` ``job_id``'s, all or none, in one transaction. Returns
+        {remote id: the other job that already owns it} — empty when the claim succeeded
+        (ids the job already owns count as its own). A remote job belongs to at most one
+        local job: the primary key holds that across every process on the journal."""
+        ids = list(dict.fromkeys(remote_ids))
+
+        def q(conn: Connection) -> dict[str, int]:
+            marks = ", ".join("?" for _ in ids)
+            try:
+                with conn:
+                    # The INSERT comes first: it opens the write transaction, so the check
+                    # below sees every other process's claims and nobody can add one until
+                    # we commit or roll back.
+                    conn.executemany("INSERT OR IGNORE INTO remote_claims (remote_id, job_id) "
+                                     "VALUES (?, ?)", [(rid, job_id) for rid in ids])
+                    taken = {r[0]: int(r[1]) for r in conn.execute(
+                        f"SELECT remote_id, job_id FROM remote_claims WHERE remote_id IN ({marks}) "
+                        "AND job_id != ?", (*ids, job_id))}
+                    if taken:
+                        raise _Taken(taken)
+            except _Taken as exc:  # rolled back: none of the ids became ours
+                return exc.taken
+            return {}
+
+        return await self._db.run(q) if ids else {}
+
+    async def remote_claims(self) -> dict[str, int]:
+        """remote id -> the job that owns it, for every claimed remote id."""
+        def q(conn: Connection) -> dict[str, int]:
+            return {r[0]: int(r[1]) for r in conn.execute("SELECT remote_id, job_id FROM remote_claims")}
+
+        return await self._db.run(q)
+
+    async def remote_owner(self, remote_id: str) -> int | None:
+        """The job that owns ``remote_id``, or None."""
+        def q(conn: Connection) -> int | None:
+            row = conn.execute("SELECT job_id FROM remote_claims WHERE remote_id = ?",
+                               (remote_id,)).fetchone()
+            return int(row[0]) if row else None
 
         return await self._db.run(q)
 

@@ -2,15 +2,22 @@
 
 A create answered 502/504, cut by a timeout or a dropped connection, or interrupted by a
 crash may still have been queued by Hailuo (useapi says so for 502/504, and no idempotency
-key exists). Before anything is sent again we look on the account the job was sent to:
+key exists). Before anything is sent again we look on the account the job was sent to,
+using only fields the docs show:
 
-1. ``GET scheduler`` — jobs useapi tracks, with their start time (no prompt), confirmed
-   with ``GET videos/{id}`` / ``GET images/{id}``;
-2. ``GET videos`` / ``GET images`` on that account — matched by prompt (and, when the
-   server says when an item was made, by time around our send).
+1. ``GET scheduler`` — jobs useapi tracks, with their ``started`` time (no prompt),
+   confirmed by prompt with ``GET videos/{id}`` / ``GET images/{id}``;
+2. ``GET videos`` / ``GET images`` on that account — matched by prompt (``desc``) or, with
+   no prompt, by the files used (``originFiles``). Videos carry no creation time in the
+   docs (only the sandbox adds ``createTime``), so a listed video is never matched by time;
+   images do document ``createTime`` and ``batchID``.
 
-A remote id another journal job already owns is never adopted. What cannot be matched is
-reported as unknown to the user ("check before retrying"), never silently resent.
+A remote id another journal job already owns is never adopted (and the journal's
+``remote_claims`` makes the final claim atomic). Jobs with the same prompt that lost their
+answers together ("siblings") are matched in send order: the k-th sent takes the k-th
+found. When the candidates cannot be told apart that way (fewer found than sent, or more
+untimed look-alikes than jobs), the job is reported as unknown ("check before retrying"),
+never given another job's result.
 """
 
 from __future__ import annotations
@@ -20,12 +27,39 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from minimax_studio.api.errors import MiniMaxError, NotFoundError
-from minimax_studio.core.jobs import Job, JobKind
+from minimax_studio.core.jobs import Job, JobKind, JobState
 from minimax_studio.core.routing import _get, account_of
+
+
+class Ambiguous(Exception):
+    """Candidates were found, but which one is this job's cannot be told."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 def normalize_prompt(text: str | None) -> str:
     return re.sub(r"\s+", " ", (text or "")).strip().lower()
+
+
+def sibling_key(job: Job) -> tuple[str, str | None, str, tuple[str, ...]]:
+    """Jobs with equal keys cannot be told apart by what the server lists."""
+    return (job.kind.value, job.account, normalize_prompt(job.prompt), tuple(sorted(job.file_ids.values())))
+
+
+def is_unresolved(job: Job) -> bool:
+    """A job whose create was sent and whose remote id we do not know yet."""
+    return (not job.remote_ids and job.create_sent_at is not None
+            and job.state in (JobState.SUBMITTING, JobState.NEEDS_ATTENTION))
+
+
+def send_order(job: Job, siblings: list[Job]) -> tuple[int, int]:
+    """(this job's place among its unresolved siblings in send order, how many there are)."""
+    same = [s for s in siblings if s.id != job.id and is_unresolved(s)
+            and sibling_key(s) == sibling_key(job)]
+    everyone = sorted([*same, job], key=lambda j: (j.create_sent_at or datetime.max.replace(tzinfo=UTC), j.id))
+    return everyone.index(job), len(everyone)
 
 
 def _as_datetime(value: Any) -> datetime | None:
@@ -72,15 +106,18 @@ class Reconciler:
         origin = {str(_get(f, "id")) for f in (_get(item, "originFiles", "origin_files") or [])}
         return bool(ours) and ours <= origin
 
-    async def find(self, job: Job, claimed: set[str]) -> list[str]:
+    async def find(self, job: Job, claimed: set[str], siblings: list[Job] | None = None) -> list[str]:
         """Remote ids created by ``job``'s lost create call, or [] if none can be found.
-        Raises MiniMaxError when the server cannot be asked (try again later)."""
+        ``siblings``: the journal's other unresolved jobs (same-prompt ones are matched in
+        send order). Raises MiniMaxError when the server cannot be asked (try again
+        later) and ``Ambiguous`` when what was found cannot be told apart."""
         if job.account is None:
             return []
+        place, count = send_order(job, siblings or [])
         if job.kind is JobKind.VIDEO:
-            return await self._find_video(job, claimed)
+            return await self._find_video(job, claimed, place, count)
         if job.kind is JobKind.IMAGE:
-            return await self._find_images(job, claimed)
+            return await self._find_images(job, claimed, place, count)
         return await self._find_agent(job, claimed)
 
     async def _scheduler_candidates(self, job: Job, field: str, claimed: set[str]) -> list[str]:
@@ -90,6 +127,7 @@ class Reconciler:
             return []
         out: list[tuple[datetime, str]] = []
         for e in entries or []:
+            # The docs' example puts an image id in ``videoId``: accept either field.
             rid = _get(e, field) or _get(e, "videoId", "imageId")
             if not isinstance(rid, str) or rid in claimed or account_of(rid) != job.account:
                 continue
@@ -100,51 +138,81 @@ class Reconciler:
                 out.append((started or datetime.max.replace(tzinfo=UTC), rid))
         return [rid for _, rid in sorted(out)]
 
-    async def _find_video(self, job: Job, claimed: set[str]) -> list[str]:
+    def _pick(self, job: Job, timed: list[list[str]], untimed: list[list[str]],
+              place: int, count: int) -> list[str]:
+        """The ``place``-th of ``count`` same-prompt jobs sent together takes the
+        ``place``-th result: among those with a known time (in time order) when there are
+        enough of them, else among all only when they are exactly as many as the jobs."""
+        what = f"{job.kind.value}s"
+        if len(timed) >= count:
+            return timed[place]
+        pool = timed + untimed
+        if not pool:
+            return []
+        if len(pool) == count:
+            return pool[place]
+        if len(pool) < count:
+            raise Ambiguous(
+                f"{len(pool)} matching {what} were found on account {job.account} for {count} jobs "
+                "with this prompt whose create answers were lost; which one is this job's cannot be told.")
+        raise Ambiguous(
+            f"{len(pool)} {what} on account {job.account} match this prompt and the server does not "
+            "say when they were made; which one this job made cannot be told.")
+
+    async def _find_video(self, job: Job, claimed: set[str], place: int, count: int) -> list[str]:
+        timed: list[list[str]] = []  # running: in useapi's scheduler, in started order
         for rid in await self._scheduler_candidates(job, "videoId", claimed):
             try:
                 video = await self._client.videos.get(rid)
             except NotFoundError:
                 continue
             if self._matches(job, video):
-                return [rid]
-        videos = await self._client.videos.list(account=job.account, limit=self._limit)
-        found: list[tuple[datetime, str]] = []
-        for v in videos or []:
+                timed.append([rid])
+        seen = {r for (r,) in timed}
+        untimed: list[list[str]] = []  # finished: listed, without a documented time
+        for v in await self._client.videos.list(account=job.account, limit=self._limit) or []:
             rid = _get(v, "videoId", "video_id")
-            if not isinstance(rid, str) or rid in claimed or not self._matches(job, v):
-                continue
-            when = _as_datetime(_get(v, "createTime", "created", "create_time"))
-            if self._in_window(job, when):
-                found.append((when or datetime.max.replace(tzinfo=UTC), rid))
-        return [sorted(found)[0][1]] if found else []
+            if isinstance(rid, str) and rid not in claimed and rid not in seen and self._matches(job, v):
+                seen.add(rid)
+                untimed.append([rid])
+        return self._pick(job, timed, untimed, place, count)
 
-    async def _find_images(self, job: Job, claimed: set[str]) -> list[str]:
+    async def _find_images(self, job: Job, claimed: set[str], place: int, count: int) -> list[str]:
         images = await self._client.images.list(account=job.account, limit=self._limit)
         batches: dict[str, list[tuple[datetime, str]]] = {}
         for im in images or []:
             rid = _get(im, "imageId", "image_id")
             if not isinstance(rid, str) or rid in claimed or not self._matches(job, im):
                 continue
-            when = _as_datetime(_get(im, "createTime", "created", "create_time"))
+            # Images document ``createTime`` and ``batchID`` (one create call's images).
+            when = _as_datetime(_get(im, "createTime"))
             if not self._in_window(job, when):
                 continue
-            batch = str(_get(im, "batchID", "batch_id") or rid)
+            batch = str(_get(im, "batchID") or rid)
             batches.setdefault(batch, []).append((when or datetime.max.replace(tzinfo=UTC), rid))
-        if not batches:
-            # Still running images may not be listed yet; the scheduler tracks them.
-            ids = await self._scheduler_candidates(job, "imageId", claimed)
-            confirmed = []
-            for rid in ids:
-                try:
-                    if self._matches(job, await self._client.images.get(rid)):
-                        confirmed.append(rid)
-                except NotFoundError:
-                    continue
+        if batches:
+            ordered = sorted(batches.values(), key=min)
+            timed = [[rid for _, rid in sorted(b)] for b in ordered if min(b)[0] != datetime.max.replace(tzinfo=UTC)]
+            untimed = [[rid for _, rid in sorted(b)] for b in ordered if min(b)[0] == datetime.max.replace(tzinfo=UTC)]
+            return self._pick(job, timed, untimed, place, count)
+        # Still running images may not be listed yet; the scheduler tracks them (one entry
+        # per image, so a create of ``quantity`` images is that many entries in a row).
+        confirmed: list[str] = []
+        for rid in await self._scheduler_candidates(job, "imageId", claimed):
+            try:
+                if self._matches(job, await self._client.images.get(rid)):
+                    confirmed.append(rid)
+            except NotFoundError:
+                continue
+        if count == 1:
             return confirmed
-        # The earliest matching batch after our send is the one our call created.
-        best = min(batches.values(), key=lambda items: min(items)[0])
-        return [rid for _, rid in sorted(best)]
+        try:
+            per = max(1, int(job.request.get("quantity") or 1))
+        except (TypeError, ValueError):
+            per = 1
+        groups = [confirmed[i:i + per] for i in range(0, len(confirmed), per)]
+        return self._pick(job, groups, [], place, count) if len(groups) >= count or not groups \
+            else self._pick(job, [], groups, place, count)
 
     async def _find_agent(self, job: Job, claimed: set[str]) -> list[str]:
         running = await self._client.agent.jobs()

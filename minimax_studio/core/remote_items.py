@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 from minimax_studio.core.jobs import JobKind
 from minimax_studio.core.routing import _get
 
-__all__ = ["COMPLETED", "FAILED", "FINAL", "GONE", "MODERATED", "best_media_url", "ext_for",
+__all__ = ["COMPLETED", "FAILED", "FINAL", "GONE", "MODERATED", "UNDOCUMENTED_FINAL", "best_media_url", "ext_for",
            "item_percent", "sniff_media", "status_of"]
 
 # Hailuo status codes (videos.md). Images use the same table.
@@ -21,6 +21,8 @@ MODERATED = frozenset({5, 7, 14})
 FINAL = frozenset({2, 3, 5, 7, 14})
 #: Our own marker in ``remote_status`` for "GET answered 404 on a job that existed".
 GONE = 404
+#: Our own marker for "``statusFinal`` was true with a status code the docs do not list".
+UNDOCUMENTED_FINAL = -1
 
 
 _EXT_BY_KIND = {

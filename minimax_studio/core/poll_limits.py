@@ -1,0 +1,60 @@
+"""How long a job may be polled, and what to say when Hailuo ends one in a way the docs do
+not list.
+
+The docs' rule is "poll until ``statusFinal`` is true". Two ways that rule alone can hold
+a job (and a ``maxJobs`` slot) for ever: a final status code the docs do not list (the
+server says final, the code is unknown — it ends as failed, in the server's own words),
+and a job the server never finishes (a per-kind upper bound on polling; past it the job
+needs attention and "Retry-check" looks again).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from minimax_studio.core.jobs import JobKind
+from minimax_studio.core.remote_items import FINAL, status_of
+from minimax_studio.core.routing import _get
+
+__all__ = ["is_final_item", "poll_limit", "poll_limit_reason", "undocumented_final_reason"]
+
+
+def is_final_item(item: Any) -> bool:
+    """``statusFinal`` when the server sent it (the docs' rule), else the status table."""
+    flag = _get(item, "statusFinal")
+    if isinstance(flag, bool):
+        return flag
+    return status_of(item) in FINAL
+
+
+def poll_limit(config: Any, kind: JobKind) -> float | None:
+    """Seconds a job of ``kind`` may be polled (None: no limit)."""
+    value = {JobKind.VIDEO: config.poll_limit_video, JobKind.IMAGE: config.poll_limit_image,
+             JobKind.AGENT: config.poll_limit_agent}.get(kind)
+    return float(value) if value else None
+
+
+def _duration(seconds: float) -> str:
+    if seconds >= 3600:
+        h = seconds / 3600
+        return f"{h:.0f} h" if h == int(h) else f"{h:.1f} h"
+    if seconds >= 60:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds:.0f} s"
+
+
+def poll_limit_reason(limit: float, item: Any | None) -> str:
+    label = _get(item, "statusLabel") if item is not None else None
+    seen = f" (last seen: {label})" if label else ""
+    return (f"Still not finished after {_duration(limit)} of checking{seen}. Hailuo may still "
+            "finish it: Retry-check looks again (nothing is sent or paid again).")
+
+
+def undocumented_final_reason(item: Any | None) -> str:
+    """A final status the docs do not list, in the server's own words."""
+    status = status_of(item) if item is not None else None
+    label = _get(item, "statusLabel") if item is not None else None
+    message = _get(item, "message") if item is not None else None
+    said = "; ".join(str(x) for x in (label, message) if x) or "no reason given"
+    code = f" {status}" if status is not None else ""
+    return f"Hailuo ended it with status{code}, which its docs do not list: {said}."
