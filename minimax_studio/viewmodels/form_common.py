@@ -32,6 +32,10 @@ VALUE_FIELDS = ("prompt", "promptOptimization", "options", "resolution", "durati
 
 GENERAL = ""  # the key for problems that belong to no visible field
 
+#: What the button next to a blocked Generate does.
+FIX_ADD_ACCOUNT = "add_account"
+FIX_ACCOUNTS = "accounts"
+
 
 def strip_field_prefix(field: str, message: str) -> str:
     """The catalog's sentences start with the API field name ("end_frame_fileID: …"),
@@ -52,6 +56,8 @@ class FormModel(SlotEditing, QObject):
     costChanged = Signal(str)
     routeChanged = Signal(str)
     canSubmitChanged = Signal(bool, str)  # enabled, reason when not
+    #: The one-click way out of the current blocker: FIX_ADD_ACCOUNT, FIX_ACCOUNTS or "".
+    fixChanged = Signal(str)
     submitted = Signal(object)  # the engine's Job
     submitFailed = Signal(str)
     message = Signal(str)  # a passing remark: "x.gif was not added: no free slot takes it"
@@ -70,6 +76,9 @@ class FormModel(SlotEditing, QObject):
         self._problems: dict[str, str] = {}
         self._touched: set[str] = set()
         self._blocker: str | None = ""
+        self._fix = ""
+        #: Why no account could ever run the request (the route preview said so), and the fix.
+        self._route_block: tuple[str, str] | None = None
         self._cost = ""
         self._route = ""
         self._submitting = False
@@ -139,6 +148,11 @@ class FormModel(SlotEditing, QObject):
         return self._blocker
 
     @property
+    def submit_fix(self) -> str:
+        """FIX_ADD_ACCOUNT / FIX_ACCOUNTS when a click elsewhere would unblock Generate."""
+        return self._fix
+
+    @property
     def engine(self) -> Any:
         return self._engine
 
@@ -152,6 +166,7 @@ class FormModel(SlotEditing, QObject):
             old.cancel()
         self._closed = False
         self._engine = engine
+        self._route_block = None
         self._set_route("")
         self._revalidate()
 
@@ -307,9 +322,16 @@ class FormModel(SlotEditing, QObject):
             reason = self._blocker_text(next(iter(self._problems)))
         elif self._engine is None:
             reason = "Not connected — add a useapi.net token or start the sandbox."
+        elif self._route_block is not None:
+            reason = self._route_block[0]
+        fix = self._route_block[1] if (self._route_block is not None
+                                       and reason == self._route_block[0]) else ""
         if reason != self._blocker:
             self._blocker = reason
             self.canSubmitChanged.emit(reason is None, reason or "")
+        if fix != self._fix:
+            self._fix = fix
+            self.fixChanged.emit(fix)
 
     def refresh_route(self) -> None:
         """Ask again now which account would run the current request (F5): capacity moves
@@ -317,19 +339,50 @@ class FormModel(SlotEditing, QObject):
         self._route_timer.stop()
         self._refresh_route()
 
+    def accounts_changed(self) -> None:
+        """The account board changed (added, removed, credits, on hold): ask the server
+        again now rather than when the router's cached list runs out."""
+        if self._closed or self._engine is None:
+            return
+        self._route_timer.stop()
+        self.start("route", self._forced_route())
+
+    async def _forced_route(self) -> None:
+        router = getattr(self._engine, "router", None)
+        if router is not None:
+            try:
+                await router.refresh(force=True)
+            except Exception:  # the preview below says what went wrong
+                pass
+        if not self._problems:
+            await self._route_preview(self.build_request())
+
     def _refresh_route(self) -> None:
         if self._closed:
             return
         if self._engine is None or self._problems:
             self._set_route("")
             return
+        self._ensure_listening()
         self.start("route", self._route_preview(self.build_request()))
+
+    def _route_soon(self) -> None:
+        """Capacity moved (a job started or ended somewhere): re-ask shortly, at most once
+        per debounce interval however many events arrive."""
+        if not self._closed and self._engine is not None and not self._route_timer.isActive():
+            self._route_timer.start()
 
     async def _route_preview(self, body: dict[str, Any]) -> None:
         try:
             preview = await self._engine.preview_route(self.kind, body)
         except Exception as e:  # a preview is advice; never block the form on it
             self._set_route(f"Account will be chosen at submit ({getattr(e, 'message', e)}).")
+            self._set_route_block(None)
+            return
+        block = self._block_of(preview)
+        self._set_route_block(block)
+        if block is not None:  # the warning under Generate says it; once is enough
+            self._set_route("")
             return
         account = getattr(preview, "account", None)
         reason = getattr(preview, "reason", "") or ""
@@ -340,6 +393,21 @@ class FormModel(SlotEditing, QObject):
         else:
             text = reason or "No account can take it right now — it will wait in the queue."
         self._set_route(text)
+
+    def _block_of(self, preview: Any) -> tuple[str, str] | None:
+        """(sentence, fix) when the preview says no account could ever run the request."""
+        if not getattr(preview, "blocked", False):
+            return None
+        accounts = getattr(getattr(self._engine, "router", None), "accounts", None)
+        if not accounts:
+            return ("No Hailuo account yet — add one to generate.", FIX_ADD_ACCOUNT)
+        reason = str(getattr(preview, "reason", "") or "No account can run this job.")
+        return (reason, FIX_ACCOUNTS)
+
+    def _set_route_block(self, block: tuple[str, str] | None) -> None:
+        if block != self._route_block:
+            self._route_block = block
+            self._update_blocker()
 
     def _set_route(self, text: str) -> None:
         if text != self._route:
@@ -361,6 +429,13 @@ class FormModel(SlotEditing, QObject):
 
     async def _submit(self, request: dict[str, Any]) -> None:
         try:
+            # What is known before sending never becomes a failed job: with no account
+            # that could take it, Generate turns disabled with the reason instead.
+            preview = await self._engine.preview_route(self.kind, request)
+            block = self._block_of(preview)
+            if block is not None:
+                self._route_block = block
+                return
             job = await self._engine.submit(self.kind, request)
         except Exception as e:
             self.submitFailed.emit(getattr(e, "message", None) or str(e) or type(e).__name__)
@@ -369,17 +444,36 @@ class FormModel(SlotEditing, QObject):
             self._submitting = False
             self._update_blocker()
         self._my_jobs.add(job.id)
-        if not self._closed and (self._listener is None or self._listener.done()):
-            self._listener = asyncio.ensure_future(self._follow_events(self._engine))
+        self._ensure_listening()
         self.submitted.emit(job)
 
+    def _ensure_listening(self) -> None:
+        if self._closed or self._engine is None:
+            return
+        if self._listener is None or self._listener.done():
+            coro = self._follow_events(self._engine)
+            try:
+                self._listener = asyncio.ensure_future(coro)
+            except RuntimeError:  # no event loop (a late Qt signal at exit)
+                _discard(coro)
+                self._listener = None
+
     async def _follow_events(self, engine: Any) -> None:
-        """Upload progress of the jobs this form submitted, shown on the slots. Its own
-        subscription to the engine's stream (``events()`` fans out to every caller)."""
+        """Every job event moves capacity: the route line is re-asked (debounced). Upload
+        progress of the jobs this form submitted shows on the slots. Its own subscription
+        to the engine's stream (``events()`` fans out to every caller)."""
+        states: dict[int, str] = {}  # job id -> last state seen (progress alone is no news)
         async for ev in engine.events():
+            kind = str(getattr(ev, "type", ""))
+            state = str(getattr(ev.job, "state", kind))
+            if states.get(ev.job.id) != state:
+                states[ev.job.id] = state
+                self._route_soon()
+            if kind in ("completed", "failed", "moderated", "cancelled", "removed"):
+                states.pop(ev.job.id, None)
             if ev.job.id not in self._my_jobs:
                 continue
-            if str(ev.type) == "uploading":
+            if kind == "uploading":
                 self.set_upload_progress(ev.progress)
             elif str(ev.type) != "queued":  # past the upload: the slots are done
                 self.set_upload_progress(None)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from minimax_studio.ui.theme import colors
 from minimax_studio.ui.widgets.cost_label import CostLabel
 from minimax_studio.ui.widgets.drop_slot import local_files
 from minimax_studio.ui.widgets.flow_layout import FlowLayout
@@ -37,6 +38,7 @@ from minimax_studio.ui.widgets.model_picker import ModelPicker
 from minimax_studio.ui.widgets.prompt_editor import PromptEditor
 from minimax_studio.ui.widgets.slot_group import SlotGroup
 from minimax_studio.ui.widgets.wheel_guard import guard_wheel
+from minimax_studio.viewmodels.form_common import FIX_ACCOUNTS, FIX_ADD_ACCOUNT
 
 if TYPE_CHECKING:
     from minimax_studio.viewmodels.form_common import FormModel
@@ -78,8 +80,13 @@ class FieldRow(QWidget):
         self.problem.setVisible(bool(text))
 
 
+FIX_LABELS = {FIX_ADD_ACCOUNT: "Add account…", FIX_ACCOUNTS: "Open Accounts"}
+
+
 class FormTab(QWidget):
     title = ""
+    #: The person clicked the fix next to a blocked Generate (FIX_ADD_ACCOUNT / FIX_ACCOUNTS).
+    fixRequested = Signal(str)
 
     def __init__(self, form: FormModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -145,7 +152,10 @@ class FormTab(QWidget):
         self.blocker = QLabel(self)
         self.blocker.setObjectName("generateBlocker")
         self.blocker.setWordWrap(True)
-        self.blocker.setStyleSheet("color: #b45309;")  # amber: not an error, a to-do
+        self.fix = QPushButton(self)
+        self.fix.setObjectName("generateFix")
+        self.fix.hide()
+        self.fix.clicked.connect(lambda: self.fixRequested.emit(self.form.submit_fix))
         self.status = QLabel(self)
         self.status.setObjectName("submitStatus")
         self.status.setWordWrap(True)
@@ -157,7 +167,10 @@ class FormTab(QWidget):
         line.addWidget(self.cost, 1)
         line.addWidget(self.generate)
         bar_lay.addLayout(line)
-        bar_lay.addWidget(self.blocker)
+        why = QHBoxLayout()
+        why.addWidget(self.blocker, 1)
+        why.addWidget(self.fix, 0, Qt.AlignmentFlag.AlignTop)
+        bar_lay.addLayout(why)
         bar_lay.addWidget(self.status)
 
         left = QWidget(self)
@@ -199,6 +212,7 @@ class FormTab(QWidget):
         form.costChanged.connect(self.cost.set_cost)
         form.routeChanged.connect(self.cost.set_route)
         form.canSubmitChanged.connect(self._on_can_submit)
+        form.fixChanged.connect(self._on_fix)
         form.submitted.connect(self._on_submitted)
         form.submitFailed.connect(self._on_failed)
         form.message.connect(self._on_message)
@@ -214,6 +228,7 @@ class FormTab(QWidget):
         self._show_problems()
         blocker = self.form.submit_blocker
         self._on_can_submit(blocker is None, blocker or "")
+        self._on_fix(self.form.submit_fix)
 
     def set_side_widget(self, widget: QWidget) -> None:
         """The jobs panel and results go to the right of the form."""
@@ -375,8 +390,15 @@ class FormTab(QWidget):
 
     def _on_can_submit(self, ok: bool, reason: str) -> None:
         self.generate.setEnabled(ok)
+        # Warning colour, not grey hint text: this is the one thing between the person and
+        # their result. Amber, not red — nothing failed, something is still to do.
+        self.blocker.setStyleSheet(f"color: {colors().warning}; font-weight: 600;")
         self.blocker.setText("" if ok else f"Can’t generate yet: {reason}")
         self.blocker.setVisible(not ok)
+
+    def _on_fix(self, fix: str) -> None:
+        self.fix.setText(FIX_LABELS.get(fix, ""))
+        self.fix.setVisible(fix in FIX_LABELS)
 
     def paste(self) -> bool:
         mime = QGuiApplication.clipboard().mimeData()

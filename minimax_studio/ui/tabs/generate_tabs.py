@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from minimax_studio.ui.tabs.image_tab import ImageTab
 from minimax_studio.ui.tabs.video_tab import VideoTab
 from minimax_studio.ui.widgets.jobs_area import JobsArea, build_jobs_area
+from minimax_studio.viewmodels.form_common import FIX_ADD_ACCOUNT
 from minimax_studio.viewmodels.image_form import ImageFormModel
 from minimax_studio.viewmodels.video_form import VideoFormModel
 
@@ -43,6 +45,13 @@ class GenerateTab(QWidget):
                                   else ImageTab(self.form, self))  # type: ignore[arg-type]
         self.jobs: JobsArea = build_jobs_area(services, window, kind)
         self.form_tab.set_side_widget(self.jobs)
+        self._window = window
+        self.form_tab.fixRequested.connect(self._fix)
+        # The routing line follows the account board: added, removed, out of credits.
+        accounts_vm = services.extras.get("accounts_vm")
+        if accounts_vm is not None:
+            accounts_vm.rowsChanged.connect(self.form.accounts_changed)
+        self._restore_split(services)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.form_tab)
@@ -55,6 +64,34 @@ class GenerateTab(QWidget):
         self.form.submitted.connect(self._follow_job)
         self.jobs.model.rowsInserted.connect(self._select_followed)
         self.jobs.model.modelReset.connect(self._select_followed)
+
+    def _fix(self, fix: str) -> None:
+        """One click from a blocked Generate to what unblocks it."""
+        try:
+            self._window.select_tab("Accounts")
+            accounts = self._window.tab("Accounts")
+        except (AttributeError, ValueError, AssertionError):
+            return
+        if fix == FIX_ADD_ACCOUNT and hasattr(accounts, "open_add"):
+            accounts.open_add()
+
+    def _restore_split(self, services: Any) -> None:
+        """The form / jobs split is the person's choice: kept across tabs and restarts."""
+        key = f"split:{self.kind}"
+        saved = services.settings.extra.get(key)
+        splitter = self.form_tab.splitter
+        if isinstance(saved, list) and len(saved) == 2 and all(isinstance(v, int) for v in saved):
+            splitter.setSizes(saved)
+
+        def remember(*_: Any) -> None:
+            services.settings.extra[key] = [int(v) for v in splitter.sizes()]
+            self._save_timer.start()
+
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(800)  # one write when the drag ends, not one per pixel
+        self._save_timer.timeout.connect(services.save_settings)
+        splitter.splitterMoved.connect(remember)
 
     def _follow_job(self, job: Any) -> None:
         self._follow = getattr(job, "id", None)
