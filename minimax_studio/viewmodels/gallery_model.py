@@ -488,6 +488,19 @@ class GalleryModel(QAbstractListModel):
             return _tooltip(item)
         return f"{item.kind}: {item.prompt or item.path.name}"  # AccessibleTextRole
 
+    # --- drag out (B2): the items' files as file URLs, see gallery_actions.items_mime ------
+    def mimeTypes(self) -> list[str]:
+        return ["text/uri-list"]
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.CopyAction  # the library keeps its file
+
+    def mimeData(self, indexes: Any) -> Any:
+        from minimax_studio.viewmodels.gallery_actions import items_mime
+
+        rows = sorted({i.row() for i in indexes})
+        return items_mime([it for r in rows if (it := self.item_at(r)) is not None])
+
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
