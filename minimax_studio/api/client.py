@@ -172,7 +172,7 @@ class MiniMaxClient:
                                          json_body=json_body, files=files, content=content,
                                          headers=headers, timeout=timeout, secrets=secrets)
 
-        return await self.retry.run(method, once)
+        return await self.retry.run(method, once, endpoint)
 
     async def _send_once(self, method: str, url: str, *, endpoint: str,
                          params: Mapping[str, Any] | None, json_body: Any,

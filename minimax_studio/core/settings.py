@@ -45,6 +45,11 @@ class Settings:
     poll_video_seconds: float = 15.0
     poll_image_seconds: float = 10.0
     poll_agent_seconds: float = 20.0
+    #: Longest a job is checked on before it needs attention (minutes from its create
+    #: call; Retry-check looks again). Generous: Hailuo's queue can be hours long.
+    poll_limit_video_minutes: float = 180.0
+    poll_limit_image_minutes: float = 30.0
+    poll_limit_agent_minutes: float = 20.0
     #: Seconds between capacity refreshes on the Accounts tab while jobs run.
     capacity_refresh_seconds: float = 20.0
     #: Clock speed of the built-in sandbox (1 = as slow as the real service).
@@ -59,6 +64,13 @@ class Settings:
     def effective_api_url(self, environ: dict[str, str] | None = None) -> str:
         env = os.environ if environ is None else environ
         return (env.get("MINIMAX_STUDIO_API_URL") or self.api_base_url or DEFAULT_API_URL).rstrip("/")
+
+    def poll_limits(self, speed: float = 1.0) -> tuple[float, float, float]:
+        """(video, image, agent) polling limits in seconds, for ``EngineConfig``; on the
+        sandbox the clock runs ``speed`` times faster."""
+        f = max(1.0, speed)
+        return (self.poll_limit_video_minutes * 60 / f, self.poll_limit_image_minutes * 60 / f,
+                self.poll_limit_agent_minutes * 60 / f)
 
     def download_path(self, default: Path) -> Path:
         return Path(self.download_dir).expanduser() if self.download_dir else default
@@ -76,6 +88,10 @@ class Settings:
             value = getattr(self, name)
             if not (lo <= value <= hi):
                 out[name] = f"Choose between {lo:g} and {hi:g} seconds."
+        for name, lo, hi in _LIMITS:
+            value = getattr(self, name)
+            if not (lo <= value <= hi):
+                out[name] = f"Choose between {lo:g} and {hi:g} minutes."
         if self.download_dir and not Path(self.download_dir).expanduser().is_absolute():
             out["download_dir"] = "The download folder must be a full path."
         return out
@@ -86,6 +102,12 @@ _INTERVALS = (
     ("poll_image_seconds", 2.0, 600.0),
     ("poll_agent_seconds", 2.0, 600.0),
     ("capacity_refresh_seconds", 5.0, 600.0),
+)
+#: Polling limits, in minutes: at least a minute, at most two days.
+_LIMITS = (
+    ("poll_limit_video_minutes", 1.0, 2880.0),
+    ("poll_limit_image_minutes", 1.0, 2880.0),
+    ("poll_limit_agent_minutes", 1.0, 2880.0),
 )
 _FIELDS = {f.name: f for f in dataclasses.fields(Settings)}
 
@@ -127,7 +149,7 @@ def _coerce(data: dict[str, Any]) -> Settings:
     s.version = SCHEMA_VERSION
     if s.theme not in THEMES:
         s.theme = "system"
-    for name, lo, hi in _INTERVALS:
+    for name, lo, hi in (*_INTERVALS, *_LIMITS):
         setattr(s, name, min(max(getattr(s, name), lo), hi))
     return s
 

@@ -112,6 +112,7 @@ def _engine_config(settings: Settings, *, library_dir: Path, thumbs_dir: Path,
                           busy_retry=max(0.5, 20.0 / speed), route_refresh=max(0.5, 5.0 / speed),
                           reconcile_delay=max(0.2, 5.0 / speed),
                           library_dir=library_dir, thumbs_dir=thumbs_dir)
+    config.poll_limit_video, config.poll_limit_image, config.poll_limit_agent = settings.poll_limits(speed)
     config.reconcile_window = config.reconcile_window * speed
     return config
 

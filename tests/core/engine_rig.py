@@ -17,6 +17,7 @@ from typing import Any
 from PIL import Image
 
 from minimax_studio.api.client import MiniMaxClient
+from minimax_studio.api.retry import RetryPolicy
 from minimax_studio.core.engine import Engine, EngineConfig
 from minimax_studio.core.jobs import Job, JobEvent
 from minimax_studio.core.journal import Journal
@@ -35,6 +36,10 @@ FAST = EngineConfig(
     # Renewed often, so every engine test also runs the lease round (renew + take over).
     lease_seconds=3.0, lease_renew=0.2,
 )
+
+
+#: The docs' 20–30 s wait after a 429 on a GET, at the sandbox rigs' pace.
+FAST_RETRY = RetryPolicy().scaled(400)
 
 
 def make_png(path: Path, size: tuple[int, int] = (1280, 720), color: str = "#3a7") -> Path:
@@ -110,7 +115,7 @@ async def make_rig(sandbox: Sandbox, tmp_path: Path, *, client: MiniMaxClient | 
                    start: bool = True, **config: Any) -> AsyncIterator[Rig]:
     home = tmp_path / "rig"
     cfg = replace(FAST, library_dir=home / "library", thumbs_dir=home / "thumbs", **config)
-    client = client or MiniMaxClient(sandbox.token, sandbox.base_url)
+    client = client or MiniMaxClient(sandbox.token, sandbox.base_url, retry=FAST_RETRY)
     journal = await Journal.open(home / "journal.sqlite3")
     library = await Library.open(home / "library.sqlite3", home / "library")
     engine = Engine(client, journal, library, config=cfg)
