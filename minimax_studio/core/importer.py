@@ -23,13 +23,14 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from minimax_studio.api.errors import MiniMaxError
 from minimax_studio.core.library import Library, LibraryItem
+from minimax_studio.core.media_sniff import HEAD_BYTES, accepted_words, describe_bytes, media_kind
 from minimax_studio.core.naming import safe_extension
 from minimax_studio.core.thumbnails import make_thumbnail
 
@@ -69,6 +70,8 @@ class ImportReport:
     unfinished: int = 0
     #: Failed or moderated remotely: nothing to download.
     not_successful: int = 0
+    #: Imported, but with an impossible or missing createTime: filed under the import day.
+    undated: int = 0
     problems: list[ImportProblem] = field(default_factory=list)
 
     @property
@@ -88,6 +91,8 @@ class ImportReport:
             parts.append(f"{self.unfinished} still generating")
         if self.not_successful:
             parts.append(f"{self.not_successful} failed or moderated on the site")
+        if self.undated:
+            parts.append(f"{self.undated} with an impossible date, filed under the import day")
         if self.problems:
             parts.append(f"{len(self.problems)} could not be imported")
         return "; ".join(parts) + "."
@@ -131,12 +136,25 @@ def _int(value: Any) -> int | None:
     return n if n > 0 else None
 
 
-def _created(item: Any) -> datetime:
+#: Hailuo opened in 2024; a createTime before this, or days in the future, is not a date
+#: the item can have been made on (year 9999 and year 1 were seen).
+_EARLIEST = datetime(2020, 1, 1, tzinfo=UTC)
+_FUTURE_SLACK = timedelta(days=2)
+
+
+def _created(item: Any) -> tuple[datetime, bool]:
+    """(when the item was made, whether the server's createTime said so). An impossible
+    or missing date is "unknown": the item is filed under the import time instead."""
+    now = datetime.now(UTC)
     ms = _get(item, "createTime", "create_time")
     try:
-        return datetime.fromtimestamp(int(ms) / 1000, UTC)
+        when = datetime.fromtimestamp(int(ms) / 1000, UTC)
+        when.astimezone()  # the user's clock must be able to show it (naming does)
     except (TypeError, ValueError, OverflowError, OSError):
-        return datetime.now(UTC)
+        return now, False
+    if not _EARLIEST <= when <= now + _FUTURE_SLACK:
+        return now, False
+    return when, True
 
 
 def _extension(kind: str, url: str) -> str:
@@ -203,6 +221,27 @@ async def _thumbnail(client: Any, kind: str, path: Path, item: Any,
         return None
 
 
+class NotMediaDownload(MiniMaxError):
+    """The link answered, but not with the media the item claims to be."""
+
+
+def _check_media(path: Path, kind: str) -> None:
+    """A link can answer 200 with a login or error page: what is stored must be, by its
+    bytes, the kind of media the item is (an HTML page saved as .png was seen). Any
+    image/video container passes - a GIF result is still the result."""
+    wanted = "a video" if kind == "video" else "an image"
+    try:
+        with path.open("rb") as f:
+            head = f.read(HEAD_BYTES)
+    except OSError as exc:
+        raise NotMediaDownload(f"The download cannot be read back ({exc.strerror or exc}).") from exc
+    found = media_kind(head)
+    if found == kind:
+        return
+    what = accepted_words({found}) if found else describe_bytes(head)
+    raise NotMediaDownload(f"The download is {what}, not {wanted}.")
+
+
 async def _import_one(client: Any, library: Library, thumbs_dir: Path, kind: str,
                       account: str, item: Any, remote_id: str) -> LibraryItem:
     url = _best_url(item)
@@ -210,7 +249,7 @@ async def _import_one(client: Any, library: Library, thumbs_dir: Path, kind: str
         raise MiniMaxError("The site lists it as completed but gives no download link.")
     prompt = str(_get(item, "desc", "prompt") or "")
     model = str(_get(item, "modelID", "model_id", "model") or "")
-    created = _created(item)
+    created, _ = _created(item)
     path = library.target_path(kind, model, prompt, _extension(kind, url), created)
     part = path.with_name(path.name + ".part")
     indexed = False
@@ -218,6 +257,7 @@ async def _import_one(client: Any, library: Library, thumbs_dir: Path, kind: str
         await client.download(url, path)
         if not path.is_file() or path.stat().st_size == 0:
             raise MiniMaxError("The downloaded file is empty.")
+        await asyncio.to_thread(_check_media, path, kind)
         thumb = await _thumbnail(client, kind, path, item, thumbs_dir)
         request: dict[str, Any] = {"model": model, "prompt": prompt}
         aspect = _get(item, "aspectRatio", "aspect_ratio")
@@ -298,12 +338,16 @@ async def import_remote(client: Any, library: Library, thumbs_dir: Path, *,
                     try:
                         added = await _import_one(client, library, thumbs_dir, kind, acc,
                                                   item, remote_id)
-                    except (MiniMaxError, OSError, ValueError) as exc:
+                    except Exception as exc:  # one odd item never stops the others
+                        if not isinstance(exc, (MiniMaxError, OSError, ValueError)):
+                            log.warning("import of %s failed", remote_id, exc_info=True)
                         text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
                         report.problems.append(ImportProblem(acc, remote_id, text))
                         continue
                     skip.add(remote_id)
                     report.imported.append(added)
+                    if not _created(item)[1]:
+                        report.undated += 1
                 tail = page[-1]
                 cursor = _get(tail, "id") if cursor_field == "id" else None
                 cursor = cursor or _get(tail, "videoId" if kind == "video" else "imageId")

@@ -81,6 +81,18 @@ def describe_bytes(head: bytes) -> str:
     return "text, not media"
 
 
+#: Media the API does not take as an upload, but that is still media of its kind (an
+#: import keeps a GIF or a .mov result; it only refuses what is not media at all).
+_OTHER_MEDIA = {"a GIF image": "image", "a BMP image": "image", "a WebM/MKV video": "video",
+                "a QuickTime (.mov) video": "video", "an Ogg file": "audio", "a FLAC file": "audio"}
+
+
+def media_kind(head: bytes) -> str | None:
+    """"image" / "video" / "audio" for any media container we recognise, else None."""
+    ctype = sniff_content_type(head)
+    return kind_of(ctype) if ctype else _OTHER_MEDIA.get(describe_bytes(head))
+
+
 def sniff_file(path: Path) -> Sniffed:
     """Kind, upload type, size and (images) pixel size of ``path``, from its bytes.
     Raises NotMediaError with a sentence naming the file."""

@@ -97,7 +97,7 @@ def safe_component(name: str, max_bytes: int = NAME_BYTES, fallback: str = "item
 def item_file_name(model: str | None, prompt: str | None, ext: str | None, when: datetime) -> str:
     """``2026-11-29_1432_veo-3-1_a-cat-walks-across.mp4`` (``when`` in local time: that is
     the clock the user reads)."""
-    local = when.astimezone()
+    local = _local_time(when)
     model_slug = slugify(model, MODEL_SLUG_BYTES, fallback="model")
     prompt_slug = slugify(prompt, PROMPT_SLUG_BYTES)
     return safe_component(
@@ -106,7 +106,17 @@ def item_file_name(model: str | None, prompt: str | None, ext: str | None, when:
 
 
 def day_folder(when: datetime) -> str:
-    return f"{when.astimezone():%Y-%m-%d}"
+    return f"{_local_time(when):%Y-%m-%d}"
+
+
+def _local_time(when: datetime) -> datetime:
+    """``when`` on the user's clock; as given when that is not a date (year 9999 in a zone
+    east of UTC, year 1 west of it: ``astimezone`` overflows on a server's odd createTime).
+    A file name is never worth failing a download over."""
+    try:
+        return when.astimezone()
+    except (OverflowError, ValueError, OSError):
+        return when
 
 
 def with_counter(name: str, n: int) -> str:

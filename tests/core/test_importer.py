@@ -7,6 +7,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -195,3 +196,47 @@ async def test_hostile_prompt_from_the_site_stays_inside_the_library(env: Env) -
         assert item.path.resolve().is_relative_to(env.root.resolve())
         assert len(item.path.name.encode()) <= 160
     assert any(i.prompt.startswith("../../") for i in report.imported)
+
+
+# --- odd items never stop an import (issue 9, case 8) ----------------------------------------
+
+YEAR_9999 = 253_402_297_200.0  # 9999-12-31 23:00 UTC: past the last date on a clock east of UTC
+YEAR_1 = -62_135_596_800.0  # 0001-01-01 00:00 UTC: before the first date on a clock west of it
+
+
+@pytest.mark.parametrize(("zone", "created"), [("Asia/Tokyo", YEAR_9999),
+                                               ("America/New_York", YEAR_1)])
+async def test_an_impossible_create_time_is_dated_as_unknown_and_the_import_goes_on(
+        env: Env, monkeypatch: pytest.MonkeyPatch, zone: str, created: float) -> None:
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        odd = next(j for j in env.sb.state.jobs.values() if j.kind == "video")
+        # Moved to the odd date, with its queue stretched so it is still long finished.
+        odd.queue_s -= created - odd.created
+        odd.created = created
+        report = await import_remote(env.client, env.library, env.thumbs)
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    assert report.ok, report.problems
+    assert len(report.imported) == 4 and report.undated == 1
+    assert "1 with an impossible date, filed under the import day" in report.summary
+    item = next(i for i in report.imported if i.remote_id == odd.composite_id)
+    assert abs((item.created_at - datetime.now(UTC)).total_seconds()) < 600
+    assert item.path.is_file() and item.path.read_bytes()[4:8] == b"ftyp"
+
+
+async def test_a_download_that_is_not_the_media_it_claims_is_skipped_with_a_reason(env: Env) -> None:
+    # The CDN answers the first download 200 with a login page (as a captive portal or
+    # an expired link can); everything else downloads normally.
+    env.sb.faults.add("cdn", 200, times=1,
+                      message="<!DOCTYPE html><html><body>Please sign in</body></html>")
+    report = await import_remote(env.client, env.library, env.thumbs, kinds=("image",))
+    assert len(report.imported) == 1
+    [problem] = report.problems
+    assert problem.remote_id and problem.message == "The download is an HTML page, not an image."
+    assert "1 could not be imported" in report.summary
+    assert (await env.library.page()).total == 1
+    assert not any(b"<html" in p.read_bytes()[:64].lower() for p in env.files())  # not kept
+    assert not [p for p in env.files() if p.name.endswith(".part")]
