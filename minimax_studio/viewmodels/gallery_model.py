@@ -166,6 +166,10 @@ class GalleryModel(QAbstractListModel):
         return self._cursor is not None or self._segment + 1 < len(self._chain)
 
     @property
+    def fetching(self) -> bool:
+        return self._fetching
+
+    @property
     def cached_items(self) -> int:
         return len(self._cache)
 
@@ -249,20 +253,21 @@ class GalleryModel(QAbstractListModel):
             return
         self._fetching = True
         gen, cursor = self._generation, self._cursor
-        if cursor is None:  # by model: this model is done, the next one starts
-            self._segment += 1
-        self._runner.start(f"{self._key}:more", self._next_page(gen, cursor),
+        # By model: when this model is done (no cursor), the next one starts.
+        segment = self._segment + (1 if cursor is None else 0)
+        self._runner.start(f"{self._key}:more", self._next_page(gen, cursor, segment),
                            error_context="Reading the library", notify=False,
                            on_error=self._failed_more)
 
-    async def _next_page(self, gen: int, cursor: str | None) -> None:
+    async def _next_page(self, gen: int, cursor: str | None, segment: int) -> None:
         assert self._library is not None
-        page = await self._library.page(self._segment_query(self._segment), cursor=cursor,
+        page = await self._library.page(self._segment_query(segment), cursor=cursor,
                                         limit=self._page_size)
         if gen != self._generation:
             return
         self.pages_read += 1
         self._fetching = False
+        self._segment = segment
         self._cursor = page.next_cursor
         self._append(page.items)
         if not page.items and self.has_more:
