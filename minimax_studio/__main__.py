@@ -2,6 +2,7 @@
 
     minimax-studio               the app (first-run page when no token is saved)
     minimax-studio --sandbox     the app on the built-in local emulator (nothing is paid)
+    minimax-studio --tab gallery open with that tab active (accounts|video|image|agent|gallery)
     minimax-studio --version
     minimax-studio batch SHEET   run a CSV/JSON sheet of jobs from the command line
 
@@ -15,6 +16,9 @@ import sys
 
 from minimax_studio import APP_NAME, __version__
 
+#: --tab values (the window's tab names, lower case)
+TAB_CHOICES = ("accounts", "video", "image", "agent", "gallery")
+
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
@@ -23,6 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Command-line batches: minimax-studio batch SHEET (see `minimax-studio batch --help`).")
     p.add_argument("--sandbox", action="store_true",
                    help="start on the built-in pretend server with a demo account (nothing is paid)")
+    p.add_argument("--tab", type=str.lower, choices=TAB_CHOICES, metavar="TAB",
+                   help="open with this tab active: " + ", ".join(TAB_CHOICES))
     p.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     p.add_argument("--debug", action="store_true", help="also log to the terminal, at debug level")
     return p
@@ -37,7 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     args, qt_args = build_parser().parse_known_args(args_in)
     from minimax_studio.app import run
 
-    return run(sandbox=args.sandbox, debug=args.debug, qt_args=qt_args)
+    return run(sandbox=args.sandbox, debug=args.debug, qt_args=qt_args,
+               tab=args.tab.capitalize() if args.tab else None)
 
 
 if __name__ == "__main__":

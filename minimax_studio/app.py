@@ -69,7 +69,7 @@ class Studio:
     def __init__(self, services: Services, *, opener: SessionOpener | None = None,
                  sandbox_factory: Callable[[], Any] | None = None,
                  builders: dict[str, str] | None = None,
-                 window: MainWindow | None = None) -> None:
+                 window: MainWindow | None = None, tab: str | None = None) -> None:
         import asyncio
 
         from minimax_studio.viewmodels.app_vm import AppVM
@@ -82,6 +82,8 @@ class Studio:
         self.token_vm = TokenVM(self.app_vm)
         self.window = window or MainWindow()
         self.window.attach(self.app_vm, self.token_vm)
+        if tab in TAB_NAMES:  # --tab: wins over the tab remembered from the last run
+            self.window.restore_state("", tab)
         self.builders = dict(TAB_BUILDERS if builders is None else builders)
         self.closed = asyncio.Event()
         #: set each time a session's tabs are built (start-up work is over)
@@ -272,7 +274,7 @@ async def _freeze_when_mounted(studio: Studio) -> None:
 
 
 def run(*, sandbox: bool = False, debug: bool = False, qt_args: Sequence[str] = (),
-        on_started: Callable[[Studio], None] | None = None) -> int:
+        on_started: Callable[[Studio], None] | None = None, tab: str | None = None) -> int:
     """Start the app; returns the exit code. ``on_started`` gets the wired ``Studio`` once
     the loop runs (the benchmarks read the first paint and readiness there)."""
     from minimax_studio.core.settings import load_settings
@@ -293,7 +295,7 @@ def run(*, sandbox: bool = False, debug: bool = False, qt_args: Sequence[str] = 
     app.setQuitOnLastWindowClosed(False)
     apply_startup_theme(app, settings.theme)
     window = MainWindow()
-    window.restore_state(settings.window_geometry, settings.last_tab)
+    window.restore_state(settings.window_geometry, tab or settings.last_tab)
     window.show()
     app.processEvents()  # paints the window ("Starting MiniMax Studio…")
     from minimax_studio.ui.app_icon import app_icon
@@ -318,7 +320,7 @@ def run(*, sandbox: bool = False, debug: bool = False, qt_args: Sequence[str] = 
     _install_excepthook(services)
 
     async def main() -> int:
-        studio = Studio(services, window=window)
+        studio = Studio(services, window=window, tab=tab)
         if on_started is not None:
             on_started(studio)
         # Why freeze: the window is painted and ~90k start-up objects (modules, the window,
