@@ -1210,21 +1210,16 @@ class Engine:
         if thumbs is None:
             return None
         try:
-            from minimax_studio.core.thumbnails import make_thumbnail
+            from minimax_studio.core.thumbnails import make_thumbnail, thumbnail_from_cover
         except ImportError:  # pragma: no cover - while the library helper writes it
             return None
         try:
             thumbs.mkdir(parents=True, exist_ok=True)
             if kind == "image":
                 return await make_thumbnail(path, thumbs, self.config.thumb_size)
-            if kind == "video" and cover_url:
-                cover = thumbs / f"cover-{path.stem}.img"
-                if not cover.exists():
-                    await self._client.download(cover_url, cover)
-                result = await make_thumbnail(cover, thumbs, self.config.thumb_size)
-                with contextlib.suppress(OSError):
-                    cover.unlink()
-                return result
+            if kind == "video" and cover_url:  # leaves no cover or .part behind, whatever happens
+                return await thumbnail_from_cover(self._client.download, cover_url, thumbs,
+                                                  self.config.thumb_size)
             return await make_thumbnail(path, thumbs, self.config.thumb_size)
         except Exception as exc:
             log.info("no thumbnail for %s: %s", path.name, exc)

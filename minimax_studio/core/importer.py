@@ -20,7 +20,6 @@ import asyncio
 import contextlib
 import logging
 import os
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -32,7 +31,7 @@ from minimax_studio.api.errors import MiniMaxError
 from minimax_studio.core.library import Library, LibraryItem
 from minimax_studio.core.media_sniff import HEAD_BYTES, accepted_words, describe_bytes, media_kind
 from minimax_studio.core.naming import safe_extension
-from minimax_studio.core.thumbnails import make_thumbnail
+from minimax_studio.core.thumbnails import make_thumbnail, thumbnail_from_cover
 
 log = logging.getLogger(__name__)
 
@@ -207,15 +206,7 @@ async def _thumbnail(client: Any, kind: str, path: Path, item: Any,
         cover_url = _get(item, "coverURL", "cover_url")
         if not cover_url:
             return await make_thumbnail(path, thumbs_dir)
-        thumbs_dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".cover-", suffix=".img", dir=thumbs_dir)
-        os.close(fd)
-        cover = Path(tmp)
-        try:
-            await client.download(cover_url, cover)
-            return await make_thumbnail(path, thumbs_dir, cover=cover)
-        finally:
-            _remove_quietly(cover, cover.with_name(cover.name + ".part"))
+        return await thumbnail_from_cover(client.download, str(cover_url), thumbs_dir)
     except Exception as exc:  # see docstring: a thumbnail never fails an import
         log.info("no thumbnail for %s: %s", path.name, exc)
         return None

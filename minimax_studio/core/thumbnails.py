@@ -20,7 +20,9 @@ import shutil
 import subprocess
 import tempfile
 import warnings
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 from PIL import Image, ImageOps
 
@@ -141,3 +143,25 @@ async def make_thumbnail(src: Path, cache_dir: Path, size: int = 256,
     ``cache_dir``; None when ``src`` cannot be decoded. For a video, ``cover`` is the
     downloaded cover image, when there is one. Runs in a worker thread."""
     return await asyncio.to_thread(make_thumbnail_sync, src, cache_dir, size, cover)
+
+
+async def thumbnail_from_cover(download: Callable[[str, Path], Awaitable[Any]], url: str,
+                               cache_dir: Path, size: int = 256) -> Path | None:
+    """A video's thumbnail from its cover image at ``url``, fetched with ``download(url,
+    dest)`` into ``cache_dir``. The fetched cover, and the ``.part`` a cut download leaves
+    (downloads keep one to resume media; a cover is not worth resuming), are removed
+    whatever happens, so nothing but finished thumbnails stays in the cache. Raises what
+    ``download`` raises; callers treat a thumbnail as a nicety."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".cover-", suffix=".img", dir=cache_dir)
+    os.close(fd)
+    cover = Path(tmp)
+    try:
+        await download(url, cover)
+        return await make_thumbnail(cover, cache_dir, size)
+    finally:
+        for leftover in (cover, cover.with_name(cover.name + ".part")):
+            try:
+                leftover.unlink()
+            except OSError:
+                pass

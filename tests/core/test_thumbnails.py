@@ -113,3 +113,27 @@ async def test_real_video_without_cover_uses_its_first_frame(tmp_path: Path) -> 
         pixel = t.convert("RGB").getpixel((100, 100))
         assert isinstance(pixel, tuple)
         assert pixel[2] > 200 and pixel[0] < 60
+
+
+# --- no .part left behind (issue 9, case 9) ----------------------------------------------------
+
+async def test_a_cut_cover_download_leaves_nothing_in_the_thumbnail_cache(tmp_path: Path) -> None:
+    from minimax_studio.sandbox import Sandbox
+    from tests.core.engine_rig import make_rig
+
+    sandbox = Sandbox(speed=200.0).start()
+    try:
+        async with make_rig(sandbox, tmp_path) as rig:
+            # The video itself downloads whole (the first CDN request passes untouched);
+            # every later one - the cover - is cut after 100 bytes.
+            sandbox.faults.add("cdn", times=1)
+            sandbox.faults.add("cdn", drop_after=100)
+            job = await rig.run("video", {"model": "T2V-01", "prompt": "a lantern at night"})
+            covers = [h for h in sandbox.core.cdn_received[1:]]
+            assert job.state.value == "completed", job.reason
+            assert covers, "the engine never asked for the cover"
+            [item] = (await rig.library.page()).items
+            assert item.path.is_file() and item.thumb_path is None  # no cover, no thumbnail
+            assert [p.name for p in rig.config.thumbs_dir.rglob("*") if p.is_file()] == []
+    finally:
+        sandbox.stop()
