@@ -75,7 +75,12 @@ def _csv_rows(name: str, text: str) -> list[dict[Any, Any]]:
     try:
         header = [h.strip() for h in next(reader, [])]
         if "kind" not in header:
-            raise SheetError([f"{name}: the first line must name the columns, including 'kind'."])
+            hint = ""
+            if len(header) == 1 and ";" in header[0]:
+                hint = " Columns are separated by commas here, not semicolons."
+            elif any(h.lower() == "kind" for h in header):
+                hint = " Column names are case-sensitive: write 'kind'."
+            raise SheetError([f"{name}: the first line must name the columns, including 'kind'.{hint}"])
         twice = sorted({h for h in header if h and h != "file" and header.count(h) > 1})
         if twice:
             raise SheetError([f"{name}: the column {twice[0]!r} appears more than once in the first line."])

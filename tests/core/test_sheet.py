@@ -158,6 +158,9 @@ def _malformed(tmp_path: Path) -> dict[str, tuple[Path, str]]:
     p = tmp_path / "twice.csv"
     p.write_text("kind,prompt,prompt\nimage,a,b\n")
     cases["a repeated column"] = (p, "the column 'prompt' appears more than once")
+    p = tmp_path / "semicolons.csv"
+    p.write_text("kind;model;prompt\nimage;image-01;a pear\n")
+    cases["semicolon separated"] = (p, "separated by commas here, not semicolons")
     p = tmp_path / "object.json"
     p.write_text('{"kind": "image"}')
     cases["not a list"] = (p, "a JSON sheet must be a list of objects")
