@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)
 
 __all__ = ["MAX_JOBS_HINT", "AccountsVM", "VerifyResult"]
 
+#: How long after a job changes state the board re-reads credits and slots.
+LIVE_REFRESH_MS = 1500
+
 #: accounts.md: Hailuo runs 1 (Free) or 2 (paid) videos at once; useapi suggested one
 #: spare slot for jobs the site accepts while answering 502/504.
 MAX_JOBS_HINT = ("Free plan: 2 (at most 3). Standard / Unlimited: 3 (at most 4). Hailuo itself "
@@ -102,6 +105,14 @@ class AccountsVM(QObject):
         self._tick.start()
         app_vm.statusChanged.connect(self._jobs_maybe_changed)
         self._jobs_running = False
+        # Credits and running / free slots follow the jobs as they move (a job started
+        # takes a slot, a finished one is charged): one quiet re-read shortly after a
+        # burst of state changes, not one per event and not only on Refresh.
+        self._live_timer = QTimer(self)
+        self._live_timer.setSingleShot(True)
+        self._live_timer.setInterval(LIVE_REFRESH_MS)
+        self._live_timer.timeout.connect(self._refresh_quietly)
+        app_vm.jobStateChanged.connect(self._job_moved)
 
     def __repr__(self) -> str:
         return f"AccountsVM(rows={self.model.rowCount()})"
@@ -123,6 +134,7 @@ class AccountsVM(QObject):
 
     def shutdown(self) -> None:
         self._capacity_timer.stop()
+        self._live_timer.stop()
         self._tick.stop()
         self._credentials.clear()
         self.services.runner.cancel_prefix("accounts:")
@@ -133,6 +145,19 @@ class AccountsVM(QObject):
         return self.services.runner.start(
             "accounts:refresh", self._refresh(), error_context="Loading accounts", notify=False,
             on_error=self._load_failed, if_running="keep")
+
+    def _job_moved(self) -> None:
+        if self.loaded and not self._live_timer.isActive():
+            self._live_timer.start()
+
+    def _refresh_quietly(self) -> None:
+        """Re-read the board without the busy indicator (nothing the person asked for)."""
+        if self.services.client is None:
+            return
+        self.services.runner.start(
+            "accounts:refresh", self._refresh(), error_context="Loading accounts", notify=False,
+            on_error=lambda m: self.loadProblem.emit(f"Could not update the accounts: {m}"),
+            if_running="keep")
 
     def _load_failed(self, message: str) -> None:
         self._set_busy(False)

@@ -43,6 +43,8 @@ class AppVM(QObject):
     phaseChanged = Signal(str)
     #: any of server / token / accounts / running-jobs text changed
     statusChanged = Signal()
+    #: A job changed state (started, finished, failed…): credits and slots have moved.
+    jobStateChanged = Signal()
     sessionReady = Signal()
     sessionClosed = Signal()
     #: the keyring cannot be used (message); the first-run page / token form explains it
@@ -247,12 +249,15 @@ class AppVM(QObject):
         async for ev in session.engine.events():
             state = str(ev.job.state)
             before = self.running_jobs
+            moved = self._job_states.get(ev.job.id) != state
             if ev.type == "removed":
                 self._job_states.pop(ev.job.id, None)
             else:
                 self._job_states[ev.job.id] = state
             if self.running_jobs != before:
                 self.statusChanged.emit()
+            if moved and ev.type != "removed":
+                self.jobStateChanged.emit()
 
     async def _forget(self) -> None:
         await self._close_session()

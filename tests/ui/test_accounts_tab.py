@@ -271,3 +271,20 @@ def test_coming_back_to_the_board_shows_the_slots_now_taken(board: Any, sandbox:
     qtbot.waitUntil(sent, timeout=10_000)
     rig.window.select_tab("Accounts")
     qtbot.waitUntil(lambda: _cell(tab, demo, Column.SLOTS) == "1 / 2", timeout=3000)
+
+
+def test_credits_and_slots_follow_jobs_without_refresh(board: Any, sandbox: Sandbox,
+                                                       qtbot: Any) -> None:
+    """A job that finishes is charged: the board shows the new balance by itself, with
+    no Refresh and without waiting for the 20 s capacity timer."""
+    rig, tab = board
+    engine = rig.services.engine
+    assert engine is not None
+    assert tab.vm._capacity_timer.interval() >= 5000
+    demo = sandbox.demo_account_id or ""
+    assert _cell(tab, demo, Column.CREDITS) == "1 000"
+    task = __import__("asyncio").ensure_future(engine.submit(
+        "video", {"model": "T2V-01", "prompt": "a paper boat"}))
+    qtbot.waitUntil(task.done, timeout=10_000)
+    qtbot.waitUntil(lambda: _cell(tab, demo, Column.CREDITS) != "1 000", timeout=15_000)
+    assert _cell(tab, demo, Column.CREDITS) == "975"  # T2V-01 costs 25

@@ -49,8 +49,11 @@ class GenerateTab(QWidget):
         self.form_tab.fixRequested.connect(self._fix)
         # The routing line follows the account board: added, removed, out of credits.
         accounts_vm = services.extras.get("accounts_vm")
+        self._board: tuple[Any, ...] | None = None
         if accounts_vm is not None:
-            accounts_vm.rowsChanged.connect(self.form.accounts_changed)
+            if accounts_vm.loaded:
+                self._board = _board_of(accounts_vm)
+            accounts_vm.rowsChanged.connect(lambda: self._board_changed(accounts_vm))
         self._restore_split(services)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -64,6 +67,15 @@ class GenerateTab(QWidget):
         self.form.submitted.connect(self._follow_job)
         self.jobs.model.rowsInserted.connect(self._select_followed)
         self.jobs.model.modelReset.connect(self._select_followed)
+
+    def _board_changed(self, accounts_vm: Any) -> None:
+        """Re-ask the route only when what routing depends on moved (accounts, max jobs,
+        credits, health) — not on the board's first load, which the engine's router has
+        just read itself, and not when only a countdown ticked."""
+        board = _board_of(accounts_vm)
+        before, self._board = self._board, board
+        if before is not None and board != before:
+            self.form.accounts_changed()
 
     def _fix(self, fix: str) -> None:
         """One click from a blocked Generate to what unblocks it."""
@@ -122,6 +134,11 @@ class GenerateTab(QWidget):
         jobs model stops following the engine, the player stops."""
         self.form.close()
         self.jobs.shutdown()
+
+
+def _board_of(accounts_vm: Any) -> tuple[Any, ...]:
+    return tuple((r.account, r.max_jobs, r.credits, str(r.health))
+                 for r in accounts_vm.model.rows())
 
 
 def _use_as_first_frame(window: Any, path: str) -> None:
