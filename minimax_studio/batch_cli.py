@@ -13,6 +13,17 @@ by the sheet's path and content hash in the journal, so no row is sent twice. Ro
 jobs another MiniMax Studio process runs (the app open on the same profile) are waited
 for, not resumed: each unfinished job has exactly one owner (see ``core.engine``).
 
+Two runs of one sheet at once (two terminals, a double-click) never send a row twice: each
+row's job is claimed in the journal in one transaction (``batch_rows``); the run that finds
+a row already claimed waits for the job the other made, and takes it over if that one
+stops.
+
+It never hangs in silence: every waiting reason is printed when it changes ("Waiting:
+cannot reach the API at … (connection refused); retrying in 5 s"), and after
+``--give-up-after`` seconds (default 120) without any answer from the API it stops with
+exit 3 and one sentence. Exit codes: 0 all completed, 1 some did not, 2 the sheet (or the
+setup) has a problem and nothing was sent, 3 gave up waiting for the API, 130 interrupted.
+
 Composition root without Qt: this module wires client, journal, library and engine.
 """
 
@@ -27,13 +38,17 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from minimax_studio.core.contact import WAITING_UNREACHABLE
 from minimax_studio.core.engine import Engine, EngineConfig
 from minimax_studio.core.jobs import Job, JobState
-from minimax_studio.core.journal import Journal
+from minimax_studio.core.journal import Journal, RowTaken
 from minimax_studio.core.sheet import SheetError, parse_sheet, total_cost
 from minimax_studio.paths import app_paths
 
 TOKEN_ENV = "MINIMAX_STUDIO_TOKEN"
+#: Default seconds without any answer from the API before the batch gives up (exit 3).
+GIVE_UP_AFTER = 120.0
+EXIT_GAVE_UP = 3
 
 
 def batch_key(path: Path, digest: str) -> str:
@@ -46,19 +61,67 @@ def _describe(job: Job) -> str:
     return f"row {job.batch_row} [{job.kind.value} {job.model}]"
 
 
+_SAYS_WHY = ("queued", "failed", "moderated", "needs_attention", "cancelled")
+
+
 async def _print_progress(engine: Engine, key: str, out: TextIO) -> None:
-    last: dict[int, tuple[str, int]] = {}
+    last: dict[int, tuple[str, int, str]] = {}
     async for ev in engine.events():
         job = ev.job
         if job.batch_key != key:
             continue
         step = (ev.progress or 0) // 25
-        if last.get(job.id) == (ev.type, step):
+        why = ev.message or "" if ev.type in _SAYS_WHY else ""
+        if why.startswith(WAITING_UNREACHABLE):
+            why = ""  # said once for all rows by _print_contact, not once per row
+        # A new reason is news even in the same state ("no free slot" → "account paused").
+        if last.get(job.id) == (ev.type, step, why):
             continue
-        last[job.id] = (ev.type, step)
+        last[job.id] = (ev.type, step, why)
         pct = f" {ev.progress}%" if ev.progress is not None and ev.type in ("uploading", "processing", "downloading") else ""
-        msg = f" — {ev.message}" if ev.message and ev.type in ("queued", "failed", "moderated", "needs_attention", "cancelled") else ""
+        msg = f" — {why}" if why else ""
         print(f"{_describe(job)} {ev.type}{pct}{msg}", file=out, flush=True)
+
+
+def _print_contact(engine: Engine, out: TextIO) -> None:
+    def say(reason: str | None) -> None:
+        print(reason or "The API answers again.", file=out, flush=True)
+
+    engine.contact.listen(say)
+
+
+class GaveUp(Exception):
+    pass
+
+
+async def _give_up_after(engine: Engine, limit: float) -> None:
+    """Raise ``GaveUp`` once the API has not answered for ``limit`` seconds."""
+    while True:
+        await asyncio.sleep(max(0.05, min(1.0, limit / 10)))
+        if engine.contact.silent_for() >= limit:
+            raise GaveUp(
+                f"Gave up: the API at {engine.contact.base_url} has not answered for "
+                f"{_secs(limit)} ({engine.contact.cause or 'no answer'}). "
+                "Nothing more was sent; run the same command again to resume.")
+
+
+def _secs(seconds: float) -> str:
+    return f"{seconds / 60:g} min" if seconds >= 60 and seconds % 60 == 0 else f"{seconds:g} s"
+
+
+async def _wait_or_give_up(engine: Engine, ids: list[int], limit: float) -> list[Job]:
+    waiting = asyncio.ensure_future(engine.wait(ids, settled=True))
+    watchdog = asyncio.ensure_future(_give_up_after(engine, limit))
+    try:
+        await asyncio.wait({waiting, watchdog}, return_when=asyncio.FIRST_COMPLETED)
+        if watchdog.done():
+            watchdog.result()  # raises GaveUp
+        return waiting.result()
+    finally:
+        for t in (waiting, watchdog):
+            t.cancel()
+            with contextlib.suppress(asyncio.CancelledError, GaveUp):
+                await t
 
 
 async def _load_token() -> str | None:
@@ -97,6 +160,7 @@ async def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
         return 0
 
     from minimax_studio.api.client import MiniMaxClient
+    from minimax_studio.api.retry import RetryPolicy
     from minimax_studio.core.library import Library
     from minimax_studio.core.locations import session_locations
     from minimax_studio.core.settings import load_settings
@@ -120,7 +184,8 @@ async def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
         except SandboxInUse as exc:  # the app's sandbox session is open on this profile
             print(exc, file=err)
             return 2
-        client = MiniMaxClient(sandbox.token, sandbox.base_url)
+        # The docs' 20–30 s wait after a 429, at the sandbox clock's pace.
+        client = MiniMaxClient(sandbox.token, sandbox.base_url, retry=RetryPolicy().scaled(speed))
     else:
         token = await _load_token()
         if not token:
@@ -138,6 +203,9 @@ async def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
         transfer_retry=max(0.1, 2.0 / speed) if not args.poll_interval else poll / 2,
         library_dir=where.library_dir, thumbs_dir=paths.thumbnails_dir,
     )
+    config.poll_limit_video, config.poll_limit_image, config.poll_limit_agent = settings.poll_limits(speed)
+    if args.poll_limit:
+        config.poll_limit_video = config.poll_limit_image = config.poll_limit_agent = args.poll_limit
     # A sandbox clock at `speed` stamps jobs `speed` times further from our send time.
     config.reconcile_window = args.reconcile_window or config.reconcile_window * speed
     if args.lease:
@@ -147,6 +215,9 @@ async def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
     key = batch_key(sheet, digest)
     engine = Engine(client, journal, library, config=config)
     printer: asyncio.Task[None] | None = None
+    gave_up: str | None = None
+    final: list[Job] = []
+    _print_contact(engine, out)
     try:
         printer = asyncio.create_task(_print_progress(engine, key, out))
         await engine.start(resume=lambda j: j.batch_key == key)
@@ -161,13 +232,29 @@ async def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
                       "MiniMax Studio window or batch (or by one that stopped less than "
                       f"{config.lease_seconds:g} seconds ago); waiting for it.", file=out, flush=True)
         ids = []
+        others = 0
         for row in rows:
             job = known.get(row.number)
-            if job is None:
+            if job is not None:
+                ids.append(job.id)
+                continue
+            try:
                 job = await engine.submit(row.kind, row.request, row.account, batch_key=key,
                                           batch_row=row.number, source="batch", validate=False)
+            except RowTaken as taken:
+                # Another run of this sheet made this row's job a moment ago: wait for it
+                # (and take it over if that run stops) — never create it again.
+                others += 1
+                ids.append(taken.job_id)
+                continue
             ids.append(job.id)
-        final = await engine.wait(ids, settled=True)
+        if others:
+            print(f"{others} row{'s are' if others != 1 else ' is'} being sent by another run of this "
+                  "sheet on this profile; waiting for it instead of sending again.", file=out, flush=True)
+        try:
+            final = await _wait_or_give_up(engine, ids, args.give_up_after)
+        except GaveUp as exc:
+            gave_up = str(exc)
     finally:
         await engine.close()
         if printer is not None:
@@ -180,6 +267,9 @@ async def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
         if sandbox is not None:
             sandbox.stop()
 
+    if gave_up is not None:
+        print(gave_up, file=err)
+        return EXIT_GAVE_UP
     failures = [j for j in final if j.state is not JobState.COMPLETED]
     done = len(final) - len(failures)
     print(f"{done} of {len(final)} jobs completed.", file=out)
@@ -204,6 +294,10 @@ def build_parser() -> argparse.ArgumentParser:
     # Job lease length in seconds (default 30): tests shorten how long a killed batch's
     # jobs wait before another process takes them over.
     p.add_argument("--lease", type=float, default=None, help=argparse.SUPPRESS)
+    p.add_argument("--give-up-after", type=float, default=GIVE_UP_AFTER, metavar="SECONDS",
+                   help="stop (exit 3) when the API has not answered for this long (default 120)")
+    # Seconds a job may be polled, every kind (default: the settings', 3 h for a video).
+    p.add_argument("--poll-limit", type=float, default=None, help=argparse.SUPPRESS)
     return p
 
 

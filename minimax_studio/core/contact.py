@@ -80,6 +80,11 @@ class Contact:
             self._tell(text)
         return text
 
+    @property
+    def cause(self) -> str | None:
+        """Why the API does not answer, in a few words ("connection refused"), or None."""
+        return self._cause
+
     def silent_for(self) -> float:
         """Seconds since the API last answered, while it does not answer (else 0)."""
         return self._clock() - self.last_answer if self.reason is not None else 0.0

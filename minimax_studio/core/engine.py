@@ -71,7 +71,7 @@ from minimax_studio.core.poll_limits import (
     poll_limit_reason,
     undocumented_final_reason,
 )
-from minimax_studio.core.reconcile import Ambiguous, Reconciler, is_unresolved
+from minimax_studio.core.reconcile import Ambiguous, Reconciler, is_unresolved, sibling_key
 from minimax_studio.core.remote_items import (
     COMPLETED,
     FAILED,
@@ -128,6 +128,8 @@ class Engine:
         #: job id -> monotonic time its polling limit counts from, when not its send time
         #: (``recheck``: the user asked to look again).
         self._poll_from: dict[int, float] = {}
+        #: Jobs whose create call is on the wire right now (its answer decides its ids).
+        self._in_flight: dict[int, Job] = {}
         self._active: dict[int, Job] = {}
         self._queue: list[int] = []
         self._not_before: dict[int, float] = {}
@@ -714,6 +716,13 @@ class Engine:
             raise MalformedResponseError("The create call answered without a job id.")
         return [str(i) for i in ids]
 
+    async def _send_tracked(self, job: Job) -> list[str]:
+        self._in_flight[job.id] = job
+        try:
+            return await self._send_create(job)
+        finally:
+            self._in_flight.pop(job.id, None)
+
     async def _create(self, job: Job) -> bool:
         """Send the create call once. True when the job now exists remotely."""
         assert job.account is not None
@@ -722,7 +731,7 @@ class Engine:
         # Journaled before the request: a crash from here on resumes as "reconcile".
         await self._commit(job, None, f"sending create to account {job.account}", history=True)
         try:
-            ids = await self._send_create(job)
+            ids = await self._send_tracked(job)
         except (InsufficientCreditsError, AccountOnHoldError) as exc:
             # Why requeue: 412/596 are refusals; nothing was created, so another account
             # can take the job without paying twice.
@@ -778,6 +787,7 @@ class Engine:
         looked = 0
         while looked < cfg.reconcile_attempts:
             await self._sleep(delay)
+            await self._siblings_answered(job)
             delay = min(delay * 2, max(cfg.poll_max, cfg.reconcile_delay))
             try:
                 claims = await self._journal.remote_claims()
@@ -827,6 +837,14 @@ class Engine:
             return
         if poll:
             await self._poll_then_download(job)
+
+    async def _siblings_answered(self, job: Job) -> None:
+        """Wait while a same-prompt job of ours has its create call on the wire: its answer
+        names its own remote job, which must not be mistaken for this one's. Bounded by
+        the client's timeout on that call."""
+        key = sibling_key(job)
+        while any(o.id != job.id and sibling_key(o) == key for o in list(self._in_flight.values())):
+            await asyncio.sleep(0.05)
 
     async def _requeue(self, job: Job, reason: str, delay: float = 0.0) -> None:
         job.requeue(reason)

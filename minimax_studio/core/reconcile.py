@@ -146,7 +146,9 @@ class Reconciler:
         what = f"{job.kind.value}s"
         if len(timed) >= count:
             return timed[place]
-        pool = timed + untimed
+        # Mixed: a finished one (listed, no longer in the scheduler) was most likely started
+        # before the ones still running — same prompt, same queue (inferred, not documented).
+        pool = untimed + timed
         if not pool:
             return []
         if len(pool) == count:
