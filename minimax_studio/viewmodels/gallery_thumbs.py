@@ -71,13 +71,15 @@ def _why_no_preview(item: LibraryItem) -> str:
             return ""  # no decoder here: a plain video tile, not an error
         return "The video could not be decoded."
     try:
-        from PIL import Image
+        from PIL import Image, UnidentifiedImageError
 
         with Image.open(path) as img:
             img.verify()
-    except Exception as exc:  # any decoder error: name it briefly
-        text = str(exc).split("\n")[0][:80] or type(exc).__name__
-        return f"Not a readable image ({text})."
+    except UnidentifiedImageError:
+        return "Not a readable image (unknown or damaged format)."
+    except Exception as exc:  # any other decoder error: name it briefly, without paths
+        text = str(exc).split("\n")[0].replace(str(path), "the file")[:70]
+        return f"Not a readable image ({text or type(exc).__name__})."
     return "The image could not be decoded."
 
 

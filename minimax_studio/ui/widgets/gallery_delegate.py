@@ -105,6 +105,8 @@ class GalleryDelegate(QStyledItemDelegate):
         thumb = self.loader.get(item) if self.loader is not None else None
         painter.setBrush(QColor(0, 0, 0, 60) if is_dark() else QColor(0, 0, 0, 22))
         painter.drawRoundedRect(QRectF(img_rect), 4, 4)
+        base_font = QFont(option.font)  # type: ignore[attr-defined]
+        painter.setFont(base_font)
         if self.hover_frame is not None and self.hover_frame[0] == item.id:
             self._draw_image(painter, img_rect, self.hover_frame[1], None)
         elif thumb is not None and thumb.missing:
@@ -113,6 +115,7 @@ class GalleryDelegate(QStyledItemDelegate):
             self._draw_image(painter, img_rect, thumb.image, item.id)
         else:
             self._draw_placeholder(painter, img_rect, item, thumb, pal.text().color(), c.warning)
+        painter.setFont(base_font)
         self._draw_badges(painter, img_rect, item, c.badge_bg)
 
         # caption: the start of the prompt
@@ -121,7 +124,7 @@ class GalleryDelegate(QStyledItemDelegate):
         painter.setPen(pal.highlightedText().color() if selected else pal.text().color())
         fm = QFontMetrics(option.font)  # type: ignore[attr-defined]
         caption = item.prompt.replace("\n", " ") or item.path.name
-        painter.setFont(option.font)  # type: ignore[attr-defined]
+        painter.setFont(base_font)
         painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
                          fm.elidedText(caption, Qt.TextElideMode.ElideRight, text_rect.width()))
         if selected:
@@ -157,7 +160,7 @@ class GalleryDelegate(QStyledItemDelegate):
             painter.setPen(QColor(warn))
             font.setBold(True)
             painter.setFont(font)
-            inner = r.adjusted(8, 8, -8, -8)
+            inner = r.adjusted(8, 24, -8, -8)  # below the kind badge
             painter.drawText(inner, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
                              | Qt.TextFlag.TextWordWrap, "Can't preview")
             font.setBold(False)
@@ -211,9 +214,12 @@ class GalleryDelegate(QStyledItemDelegate):
         if dur:
             pill(dur, r.right() - 3, r.bottom() - fm.height() - 5, right=True)
         if item.favorite:
+            box = QRectF(r.x() + 4, r.bottom() - 25, 22, 22)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(0, 0, 0, 150))
+            painter.drawEllipse(box)
             star = QFont(font)
-            star.setPointSizeF(font.pointSizeF() + 5)
+            star.setPointSizeF(font.pointSizeF() + 3)
             painter.setFont(star)
             painter.setPen(QColor("#ffc107"))
-            painter.drawText(QRect(r.x() + 4, r.bottom() - 26, 26, 24),
-                             Qt.AlignmentFlag.AlignCenter, "★")
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, "★")

@@ -32,6 +32,7 @@ __all__ = ["MAX_CELL", "MIN_CELL", "GalleryGrid"]
 MIN_CELL = 110
 MAX_CELL = 360
 HOVER_PLAY_MS = 450
+GAP = 6
 
 
 class GalleryGrid(QListView):
@@ -50,7 +51,8 @@ class GalleryGrid(QListView):
         self.setResizeMode(QListView.ResizeMode.Adjust)
         self.setMovement(QListView.Movement.Static)
         self.setUniformItemSizes(True)
-        self.setSpacing(4)
+        # Always there: a scroll bar appearing would narrow the grid and re-fit the cells.
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.verticalScrollBar().setSingleStep(40)
@@ -73,21 +75,38 @@ class GalleryGrid(QListView):
         self._hover_row = -1
         self._player: QMediaPlayer | None = None
         self.playing_id: int | None = None
+        self._desired = self.delegate.cell
         self.set_cell_size(self.delegate.cell)
 
     # --- cell size --------------------------------------------------------------------
     def cell_size(self) -> int:
-        return self.delegate.cell
+        """The chosen cell size (cells stretch a little to fill the row)."""
+        return self._desired
 
     def set_cell_size(self, px: int) -> None:
         px = max(MIN_CELL, min(MAX_CELL, int(px)))
-        changed = px != self.delegate.cell
-        self.delegate.set_cell(px)
-        probe = self.delegate.sizeHint(QStyleOptionViewItem(), QModelIndex())
-        self.setGridSize(QSize(probe.width() + 6, probe.height() + 6))
-        self.scheduleDelayedItemsLayout()
+        changed = px != getattr(self, "_desired", None)
+        self._desired = px
+        self._fit_cells()
         if changed:
             self.cellSizeChanged.emit(px)
+
+    def _fit_cells(self) -> None:
+        """As many cells of about the chosen size as fit, stretched to fill the width, so
+        no ragged empty strip is left at the right."""
+        width = max(1, self.viewport().width() - 2)
+        cols = max(1, width // (self._desired + GAP))
+        cell = max(MIN_CELL // 2, width // cols - GAP)
+        if cell == self.delegate.cell and self.gridSize().width() == cell + GAP:
+            return
+        self.delegate.set_cell(cell)
+        probe = self.delegate.sizeHint(QStyleOptionViewItem(), QModelIndex())
+        self.setGridSize(QSize(cell + GAP, probe.height() + GAP))
+        self.scheduleDelayedItemsLayout()
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._fit_cells()
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
