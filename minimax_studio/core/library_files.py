@@ -142,7 +142,8 @@ def _prepare(library: Library, src: Path, thumbs_dir: Path, taken: set[str]) -> 
         return "duplicate"
     taken.add(key)
     when = datetime.fromtimestamp(src.stat().st_mtime, UTC)
-    dest = library.target_path(kind, "", src.stem, src.suffix.lstrip(".").lower(), when)
+    # "added" names the file like a model would ("…_added_sunset.png"); the item has no model.
+    dest = library.target_path(kind, "added", src.stem, src.suffix.lstrip(".").lower(), when)
     try:
         shutil.copy2(src, dest)
     except BaseException:
@@ -154,6 +155,24 @@ def _prepare(library: Library, src: Path, thumbs_dir: Path, taken: set[str]) -> 
     return {"kind": kind, "prompt": "", "model": "", "path": dest, "remote_id": key,
             "width": width, "height": height, "thumb_path": thumb, "created_at": when,
             "options": {"originalName": src.name}, "source": "import"}
+
+
+async def _prepare_finishing(library: Library, src: Path, thumbs_dir: Path, taken: set[str],
+                             pending: list[dict[str, Any]]) -> dict[str, Any] | str:
+    """``_prepare`` in a thread. Cancelled meanwhile, the thread still finishes its copy:
+    wait for it and keep the result in ``pending`` (indexed by the caller's final flush),
+    so a cancel never leaves a copied file the index does not know."""
+    fut = asyncio.ensure_future(asyncio.to_thread(_prepare, library, src, thumbs_dir, taken))
+    try:
+        return await asyncio.shield(fut)
+    except asyncio.CancelledError:
+        try:
+            fields = await fut
+        except Exception:  # the copy failed or was cleaned up: nothing to index
+            fields = None
+        if isinstance(fields, dict):
+            pending.append(fields)
+        raise
 
 
 async def add_files(library: Library, paths: Sequence[Path], thumbs_dir: Path, *,
@@ -186,7 +205,7 @@ async def add_files(library: Library, paths: Sequence[Path], thumbs_dir: Path, *
                 report.duplicates += 1  # a file of this library dropped back onto it
             else:
                 try:
-                    fields = await asyncio.to_thread(_prepare, library, src, thumbs_dir, taken)
+                    fields = await _prepare_finishing(library, src, thumbs_dir, taken, pending)
                 except (OSError, naming.UnsafePathError) as exc:
                     reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
                     report.problems.append((src, str(reason)))

@@ -220,6 +220,9 @@ class GalleryTab(QWidget):
         self.loader.stop()
         self._choices_timer.stop()
         self._services.runner.cancel(f"gallery-choices:{id(self):x}")
+        actions = getattr(self, "gallery_actions", None)  # B2's handle, when attached
+        if actions is not None:
+            actions.shutdown()
 
     # --- reactions --------------------------------------------------------------------
     def _query_changed(self, query: LibraryQuery) -> None:
