@@ -238,6 +238,8 @@ class Core:
         total = self.rng.uniform(lo, hi)
         if self.faults.slow(prompt):
             total *= 10
+        if self.faults.stuck(prompt):
+            total *= 1e6
         q_lo, q_hi = self.timings.queued_fraction
         queued = total * self.rng.uniform(q_lo, q_hi)
         return queued, total - queued

@@ -61,6 +61,10 @@ class Keywords:
     post_moderate: list[str] = field(default_factory=lambda: ["sandbox:postmod"])  # 404 later
     slow: list[str] = field(default_factory=lambda: ["sandbox:slow"])  # x10 duration
     hang: list[str] = field(default_factory=lambda: ["sandbox:hang"])  # agent: 15-min timeout
+    #: Ends with status 9 "expired", statusFinal true: a final code the docs do not list.
+    odd_final: list[str] = field(default_factory=lambda: ["sandbox:oddfinal"])
+    #: Never finishes (x1e6 duration): for polling limits.
+    stuck: list[str] = field(default_factory=lambda: ["sandbox:stuck"])
 
 
 class Faults:
@@ -141,3 +145,9 @@ class Faults:
 
     def hangs(self, prompt: str) -> bool:
         return self._hit(self.keywords.hang, prompt)
+
+    def odd_final(self, prompt: str) -> bool:
+        return self._hit(self.keywords.odd_final, prompt)
+
+    def stuck(self, prompt: str) -> bool:
+        return self._hit(self.keywords.stuck, prompt)

@@ -20,6 +20,8 @@ def _outcome(core: Core, prompt: str) -> tuple[int, str, bool]:
         return 3, "Generation failed", False
     if core.faults.moderated_outcome(prompt):
         return 7, "Face Detected", False
+    if core.faults.odd_final(prompt):
+        return 9, "This generation expired before it could start", False
     return 2, "", core.faults.post_moderated(prompt)
 
 

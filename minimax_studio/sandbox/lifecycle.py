@@ -11,6 +11,10 @@ from .state import AgentJob, MediaJob
 STATUS_LABEL = {0: "pending", 1: "processing", 2: "completed", 3: "failed", 5: "moderated",
                 7: "moderated", 11: "queued", 12: "processing", 14: "moderated"}
 FINAL_STATUSES = frozenset({2, 3, 5, 7, 14})
+#: A final status the docs do not list (prompt keyword ``sandbox:oddfinal``): clients must
+#: stop on ``statusFinal``, not on the codes they know.
+UNDOCUMENTED_FINAL = 9
+STATUS_LABEL[UNDOCUMENTED_FINAL] = "expired"
 MODERATED = frozenset({5, 7, 14})
 
 # Agent jobs that run longer are abandoned (agent.md: 15 min; 10 in the first version).
@@ -26,7 +30,7 @@ class Progress:
 
     @property
     def final(self) -> bool:
-        return self.status in FINAL_STATUSES
+        return self.status in FINAL_STATUSES or self.status == UNDOCUMENTED_FINAL
 
     @property
     def label(self) -> str:
