@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 from minimax_studio.api.errors import MiniMaxError
 from minimax_studio.core.library import Library, LibraryItem
-from minimax_studio.core.media_sniff import HEAD_BYTES, accepted_words, describe_bytes, media_kind
+from minimax_studio.core.media_sniff import accepted_words, describe_bytes, media_kind, read_head
 from minimax_studio.core.naming import safe_extension
 from minimax_studio.core.thumbnails import make_thumbnail, thumbnail_from_cover
 
@@ -221,11 +221,9 @@ def _check_media(path: Path, kind: str) -> None:
     bytes, the kind of media the item is (an HTML page saved as .png was seen). Any
     image/video container passes - a GIF result is still the result."""
     wanted = "a video" if kind == "video" else "an image"
-    try:
-        with path.open("rb") as f:
-            head = f.read(HEAD_BYTES)
-    except OSError as exc:
-        raise NotMediaDownload(f"The download cannot be read back ({exc.strerror or exc}).") from exc
+    head = read_head(path)
+    if head is None:
+        raise NotMediaDownload("The download cannot be read back from the disk.")
     found = media_kind(head)
     if found == kind:
         return

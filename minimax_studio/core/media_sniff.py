@@ -1,25 +1,20 @@
-"""What a file's bytes are — for the core's own checks (batch sheets, imports), never by
-its name.
-
-The upload type comes from the client's sniffer (``api.transfer.sniff_content_type``), the
-one place that decides what ``POST files`` takes; image sizes from Pillow's header read.
-``viewmodels.media_probe`` does the same and more (clip durations) for the GUI's slots,
-but the core may not import the viewmodels layer, so this is the small part the core needs.
+"""What a file's bytes are, for the core's own checks (batch sheets, imports): the media
+``media_probe`` recognises, and otherwise words for what it is instead (an HTML page a
+link answered with, a text file put in a slot) — never judged by the file's name.
 Every function here reads the disk: call it from a worker thread in a GUI.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import contextlib
 from pathlib import Path
 
-from PIL import Image
-
-from minimax_studio.api.transfer import sniff_content_type
+from minimax_studio.core.media_probe import MediaInfo, ProbeError, describe_unknown, probe, sniff
 
 #: files.md: "Size limit: up to 5 GB".
 MAX_UPLOAD_BYTES = 5 * 1024**3
 HEAD_BYTES = 64
+_UNRECOGNISED = describe_unknown(b"\0" * 16)
 
 #: The words for what a slot takes, by media kind.
 KIND_WORDS = {
@@ -28,29 +23,12 @@ KIND_WORDS = {
     "audio": "an MP3 or WAV audio file",
 }
 
-_UNSUPPORTED = (
-    (b"GIF87a", "a GIF image"), (b"GIF89a", "a GIF image"), (b"BM", "a BMP image"),
-    (b"%PDF", "a PDF document"), (b"PK\x03\x04", "a ZIP archive"),
-    (b"\x1aE\xdf\xa3", "a WebM/MKV video"), (b"OggS", "an Ogg file"), (b"fLaC", "a FLAC file"),
-    (b"\x7fELF", "a program"),
-)
-
-
-@dataclass(frozen=True)
-class Sniffed:
-    kind: str  # "image" | "video" | "audio"
-    content_type: str
-    size: int
-    width: int | None = None
-    height: int | None = None
-
-
-class NotMediaError(Exception):
-    """The bytes are not media the API takes (or cannot be read). ``str()`` is a sentence."""
-
-
-def kind_of(content_type: str) -> str:
-    return content_type.split("/", 1)[0]
+#: Media the API does not take as an upload, but that is still media of its kind (an
+#: import keeps a GIF or a .mov result; it only refuses what is not media at all).
+_OTHER_MEDIA = {"a GIF image": "image", "a BMP image": "image", "a WebM/MKV video": "video",
+                "a QuickTime (.mov) video": "video", "an Ogg file": "audio", "a FLAC file": "audio"}
+_KIND_OF_FORMAT = {"png": "image", "jpeg": "image", "webp": "image", "mp4": "video",
+                   "mp3": "audio", "wav": "audio"}
 
 
 def accepted_words(kinds: frozenset[str] | set[str]) -> str:
@@ -59,60 +37,44 @@ def accepted_words(kinds: frozenset[str] | set[str]) -> str:
 
 
 def describe_bytes(head: bytes) -> str:
-    """'an HTML page', 'a GIF image', 'text' … for bytes that are not supported media."""
-    if not head:
-        return "an empty file"
-    for magic, name in _UNSUPPORTED:
-        if head.startswith(magic):
-            return name
-    if head[4:8] == b"ftyp" and head[8:12] == b"qt  ":
-        return "a QuickTime (.mov) video"
+    """'an HTML page', 'a GIF image', 'text, not media' … for bytes that are not media
+    the API takes."""
+    named = describe_unknown(head)
+    if named != _UNRECOGNISED:
+        return named
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if text.startswith((b"<!doctype html", b"<html", b"<head", b"<body")):
         return "an HTML page"
     if text.startswith((b"{", b"[")):
         return "JSON text"
-    if text.startswith(b"<?xml") or text.startswith(b"<"):
+    if text.startswith(b"<"):
         return "XML or HTML text"
     try:
         head.decode("utf-8")
     except UnicodeDecodeError:
-        return "not a recognised image, video or audio file"
+        return named
     return "text, not media"
-
-
-#: Media the API does not take as an upload, but that is still media of its kind (an
-#: import keeps a GIF or a .mov result; it only refuses what is not media at all).
-_OTHER_MEDIA = {"a GIF image": "image", "a BMP image": "image", "a WebM/MKV video": "video",
-                "a QuickTime (.mov) video": "video", "an Ogg file": "audio", "a FLAC file": "audio"}
 
 
 def media_kind(head: bytes) -> str | None:
     """"image" / "video" / "audio" for any media container we recognise, else None."""
-    ctype = sniff_content_type(head)
-    return kind_of(ctype) if ctype else _OTHER_MEDIA.get(describe_bytes(head))
+    fmt = sniff(head)
+    return _KIND_OF_FORMAT.get(fmt) if fmt else _OTHER_MEDIA.get(describe_bytes(head))
 
 
-def sniff_file(path: Path) -> Sniffed:
-    """Kind, upload type, size and (images) pixel size of ``path``, from its bytes.
-    Raises NotMediaError with a sentence naming the file."""
-    name = path.name
+def read_head(path: Path) -> bytes | None:
+    with contextlib.suppress(OSError), path.open("rb") as f:
+        return f.read(HEAD_BYTES)
+    return None
+
+
+def probe_media(path: Path) -> MediaInfo:
+    """``media_probe.probe`` (kind, size, pixel size, duration), with the sentence for a
+    file that is not media naming what it is instead ("page.png is an HTML page.")."""
     try:
-        with path.open("rb") as f:
-            head = f.read(HEAD_BYTES)
-            size = path.stat().st_size
-    except OSError as exc:
-        raise NotMediaError(f"{name} cannot be read ({exc.strerror or exc}).") from exc
-    ctype = sniff_content_type(head)
-    if ctype is None:
-        raise NotMediaError(f"{name} is {describe_bytes(head)}.")
-    kind = kind_of(ctype)
-    if kind != "image":
-        return Sniffed(kind, ctype, size)
-    try:
-        with Image.open(path) as im:  # reads the header only
-            return Sniffed(kind, ctype, size, int(im.width), int(im.height))
-    except Image.DecompressionBombError as exc:
-        raise NotMediaError(f"{name} is an image too large to be checked safely.") from exc
-    except Exception as exc:  # Pillow raises many types for a damaged header (and bombs)
-        raise NotMediaError(f"{name} starts like an image but is damaged.") from exc
+        return probe(path)
+    except ProbeError as exc:
+        head = read_head(path)
+        if head is not None and sniff(head) is None:
+            raise ProbeError(f"{path.name} is {describe_bytes(head)}.") from exc
+        raise

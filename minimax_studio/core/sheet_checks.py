@@ -17,12 +17,8 @@ from typing import Any
 
 from minimax_studio.api import catalog
 from minimax_studio.core.jobs import FILE_SLOT_RE, JobKind, file_id_account
-from minimax_studio.core.media_sniff import (
-    MAX_UPLOAD_BYTES,
-    NotMediaError,
-    accepted_words,
-    sniff_file,
-)
+from minimax_studio.core.media_probe import MediaInfo, ProbeError
+from minimax_studio.core.media_sniff import MAX_UPLOAD_BYTES, accepted_words, probe_media
 
 # The request fields of each create call, as videos.md / images.md / agent.md list them.
 # ``async`` is left out on purpose: the engine always creates asynchronously and polls.
@@ -177,7 +173,7 @@ def agent_request(n: int, fields: dict[str, Any], base: Path) -> tuple[list[str]
     for value in paths:
         local = _local(base, value)
         resolved.append(str(local))
-        problem = _file_problem(local, _AGENT_KINDS, "file")
+        problem, _ = _file_problem(local, _AGENT_KINDS, "file")
         if problem:
             problems.append(f"row {n}: {problem}")
     if resolved:
@@ -200,31 +196,42 @@ def resolve_slots(request: dict[str, Any], base: Path) -> None:
 
 
 def file_problems(n: int, kind: JobKind, request: Mapping[str, Any]) -> list[str]:
-    """Each local file in a slot, sniffed: the media kind the slot takes, not empty, not
-    over the 5 GB upload limit, and a picture size the model accepts (Sora-2's first
-    frame). A path that is not a file is left to ``validate_request``, which says so."""
-    slots = _slot_kinds(kind, request.get("model"))
+    """Each local file in a slot, probed: the media kind the slot takes, not empty, not
+    over the 5 GB upload limit, a picture size the model accepts (Sora-2's first frame)
+    and reference clips of a length it accepts (Seedance: 2-15 s each, 15 s together).
+    A path that is not a file is left to ``validate_request``, which says so."""
+    model = request.get("model") if isinstance(request.get("model"), str) else None
+    slots = _slot_kinds(kind, model)
     out: list[str] = []
+    clips: dict[str, float] = {}
     for key, value in request.items():
         if not FILE_SLOT_RE.match(key) or not isinstance(value, str) or file_id_account(value):
             continue
         path = Path(value)
         if not path.is_file():
             continue
-        kinds = slots.get(key) or _default_kinds(key)
-        problem = _file_problem(path, kinds, key)
-        if problem is None and kinds == frozenset({"image"}) and kind is JobKind.VIDEO:
-            problem = _dimension_problem(request.get("model"), key, path)
+        problem, info = _file_problem(path, slots.get(key) or _default_kinds(key), key)
+        if problem is None and info is not None and model is not None:
+            if info.kind == "image" and kind is JobKind.VIDEO:
+                size = catalog.check_reference_dimensions(model, key, info.width, info.height)
+                problem = size.message if size else None
+            elif info.kind in ("video", "audio"):
+                if info.duration is None:
+                    problem = f"{key}: the length of {path.name} cannot be read."
+                else:
+                    clips[key] = info.duration
         if problem:
             out.append(f"row {n}: {problem}")
+    if model is not None and clips:
+        out += [f"row {n}: {p.message}" for p in catalog.check_media_duration(model, clips)]
     return out
 
 
-def _slot_kinds(kind: JobKind, model: Any) -> dict[str, frozenset[str]]:
+def _slot_kinds(kind: JobKind, model: str | None) -> dict[str, frozenset[str]]:
     m: Any = None
-    if kind is JobKind.VIDEO and isinstance(model, str):
+    if kind is JobKind.VIDEO and model is not None:
         m = catalog.VIDEO_MODELS.get(model)
-    elif kind is JobKind.IMAGE and isinstance(model, str):
+    elif kind is JobKind.IMAGE and model is not None:
         m = catalog.IMAGE_MODELS.get(model)
     return {s.field: s.kinds for s in m.slots()} if m is not None else {}
 
@@ -237,31 +244,20 @@ def _default_kinds(key: str) -> frozenset[str]:
     return frozenset({"image"})
 
 
-def _file_problem(path: Path, kinds: frozenset[str], key: str) -> str | None:
+def _file_problem(path: Path, kinds: frozenset[str], key: str) -> tuple[str | None, MediaInfo | None]:
     if not path.exists():
-        return f"{key}: the file {path} does not exist."
+        return f"{key}: the file {path} does not exist.", None
     if not path.is_file():
-        return f"{key}: {path} is not a file."
+        return f"{key}: {path} is not a file.", None
     try:
-        found = sniff_file(path)
-    except NotMediaError as exc:
-        return f"{key}: {exc} This slot takes {accepted_words(kinds)}."
-    if found.kind not in kinds:
-        return (f"{key}: {path.name} is {accepted_words({found.kind})}; this slot takes "
-                f"{accepted_words(kinds)}.")
-    if found.size == 0:
-        return f"{key}: {path.name} is empty."
-    if found.size > MAX_UPLOAD_BYTES:
-        return f"{key}: {path.name} is {found.size / 1024**3:.1f} GB; uploads are limited to 5 GB."
-    return None
-
-
-def _dimension_problem(model: Any, key: str, path: Path) -> str | None:
-    if not isinstance(model, str):
-        return None
-    try:
-        found = sniff_file(path)
-    except NotMediaError:
-        return None
-    problem = catalog.check_reference_dimensions(model, key, found.width, found.height)
-    return problem.message if problem else None
+        info = probe_media(path)
+    except ProbeError as exc:
+        return f"{key}: {exc} This slot takes {accepted_words(kinds)}.", None
+    if info.kind not in kinds:
+        return (f"{key}: {path.name} is {accepted_words({info.kind})}; this slot takes "
+                f"{accepted_words(kinds)}."), info
+    if info.size == 0:
+        return f"{key}: {path.name} is empty.", info
+    if info.size > MAX_UPLOAD_BYTES:
+        return f"{key}: {path.name} is {info.size / 1024**3:.1f} GB; uploads are limited to 5 GB.", info
+    return None, info

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,8 +17,9 @@ import pytest
 
 from minimax_studio.core.jobs import JobKind
 from minimax_studio.core.sheet import parse_sheet
+from tests import media_files as mf
 from tests.core.batch_support import ROOT
-from tests.core.engine_rig import make_png
+from tests.core.engine_rig import RESOURCES, make_png
 
 
 def _json(tmp_path: Path, rows: list[dict[str, object]], name: str = "sheet.json") -> Path:
@@ -76,6 +78,24 @@ def test_files_are_sniffed_by_their_bytes_not_their_names(tmp_path: Path) -> Non
     assert sum(1 for p in problems if p.startswith("row 5: fileID:")) == 1  # a folder
     assert not any(p.startswith("row 6") for p in problems), problems
     assert len(problems) == 5, problems
+
+
+def test_seedance_reference_clips_are_measured_before_anything_is_sent(tmp_path: Path) -> None:
+    mf.wav(tmp_path / "short.wav", 1.5)
+    mf.wav(tmp_path / "long.wav", 12)
+    shutil.copy(RESOURCES / "clip_16x9.mp4", tmp_path / "walk.mp4")  # 3 s
+    sheet = _json(tmp_path, [
+        {"kind": "video", "model": "Seedance-2.0", "prompt": "@Audio1", "audioFileID1": "short.wav"},
+        {"kind": "video", "model": "Seedance-2.0", "prompt": "@Video1 @Audio1",
+         "videoFileID1": "walk.mp4", "audioFileID1": "long.wav"},
+        {"kind": "video", "model": "Seedance-2.0", "prompt": "@Video1 @Audio1 @Video2",
+         "videoFileID1": "walk.mp4", "videoFileID2": "walk.mp4", "audioFileID1": "long.wav"},
+    ])
+    assert _problems(sheet) == [
+        "row 1: audioFileID1 is 1.5 s long; each reference clip must last 2 to 15 seconds.",
+        "row 3: audioFileID1: the video and audio references last 18.0 s together; "
+        "Seedance-2.0 accepts at most 15 s.",
+    ]
 
 
 # --- case 6: columns and types ---------------------------------------------------------------
