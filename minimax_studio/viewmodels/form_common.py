@@ -59,6 +59,9 @@ class FormModel(SlotEditing, QObject):
     #: The one-click way out of the current blocker: FIX_ADD_ACCOUNT, FIX_ACCOUNTS or "".
     fixChanged = Signal(str)
     submitted = Signal(object)  # the engine's Job
+    #: The job this form submitted last changed state (a Job snapshot): the note under
+    #: Generate follows it to its real outcome instead of saying "queued" for ever.
+    lastJobChanged = Signal(object)
     submitFailed = Signal(str)
     message = Signal(str)  # a passing remark: "x.gif was not added: no free slot takes it"
 
@@ -83,6 +86,7 @@ class FormModel(SlotEditing, QObject):
         self._route = ""
         self._submitting = False
         self._my_jobs: set[int] = set()
+        self._last_job: int | None = None
         self._listener: asyncio.Future[None] | None = None
         self._closed = False
         self._route_timer = QTimer(self)
@@ -444,6 +448,7 @@ class FormModel(SlotEditing, QObject):
             self._submitting = False
             self._update_blocker()
         self._my_jobs.add(job.id)
+        self._last_job = job.id
         self._ensure_listening()
         self.submitted.emit(job)
 
@@ -466,9 +471,12 @@ class FormModel(SlotEditing, QObject):
         async for ev in engine.events():
             kind = str(getattr(ev, "type", ""))
             state = str(getattr(ev.job, "state", kind))
-            if states.get(ev.job.id) != state:
+            if states.get(ev.job.id) != state or (ev.job.id == self._last_job
+                                                    and kind == "queued"):
                 states[ev.job.id] = state
                 self._route_soon()
+                if ev.job.id == self._last_job:
+                    self.lastJobChanged.emit(ev.job)
             if kind in ("completed", "failed", "moderated", "cancelled", "removed"):
                 states.pop(ev.job.id, None)
             if ev.job.id not in self._my_jobs:

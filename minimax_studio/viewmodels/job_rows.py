@@ -60,6 +60,67 @@ def short_cost(label: str | None) -> str:
     return (label or "").split(" (", 1)[0].strip()
 
 
+#: Ends in which nothing was charged. Hailuo refunds failed and moderated generations
+#: (useapi's scripts and the sandbox's ``refund_failed``; *inferred*, not captured).
+_NOT_CHARGED = frozenset({JobState.FAILED, JobState.MODERATED})
+
+
+def cost_outcome(job: Job) -> str:
+    """The row's cost as it stands: the estimate while running; once finished, what was
+    charged — the catalog's price for this exact request, since the API reports no charged
+    amount for videos and images — or "not charged"."""
+    short = short_cost(job.cost)
+    if job.state in _NOT_CHARGED or (job.state is JobState.CANCELLED and not job.remote_ids):
+        return "not charged"
+    if job.state is JobState.COMPLETED and short and "–" not in short and "?" not in short:
+        return f"{short} charged"
+    return short
+
+
+def result_count(job: Job) -> int:
+    """How many pictures the job makes: the files it downloaded once known, else what was
+    asked (``quantity``, or the model's fixed 4 for Midjourney)."""
+    if len(job.downloads) > 1:
+        return len(job.downloads)
+    if job.kind.value != "image":
+        return 1
+    try:
+        quantity = int(job.request.get("quantity") or 0)
+    except (TypeError, ValueError):
+        quantity = 0
+    if quantity > 1:
+        return quantity
+    try:
+        from minimax_studio.api import catalog
+
+        fixed = getattr(catalog.IMAGE_MODELS.get(job.model), "fixed_quantity", None)
+    except ImportError:
+        fixed = None
+    return int(fixed or 1)
+
+
+def outcome_sentence(job: Job) -> tuple[str, str]:
+    """(sentence, tone) for the line under Generate that follows the job just submitted,
+    from "queued" to what really happened. tone: "" / "ok" / "error"."""
+    n = f"Job #{job.id}"
+    reason = " ".join((job.reason or "").split()).rstrip(".")
+    state = job.state
+    if state is JobState.COMPLETED:
+        return f"{n} is done — {cost_outcome(job)}. The form keeps its values for your next variation.", "ok"
+    if state is JobState.FAILED:
+        return f"{n} failed{': ' + reason if reason else ''} — not charged.", "error"
+    if state is JobState.MODERATED:
+        why = f" ({reason})" if reason else ""
+        return f"{n} was stopped by Hailuo's moderation{why} — not charged. Try other words or images.", "error"
+    if state is JobState.CANCELLED:
+        return f"{n} was cancelled.", ""
+    if state is JobState.NEEDS_ATTENTION:
+        return f"{n} needs attention{': ' + reason if reason else ''}.", "error"
+    if state is JobState.QUEUED:
+        return f"{n} is queued{' — ' + reason if reason else ''}.", ""
+    return f"{n}: {state_text(job).lower()} — follow it in the jobs list.", ""
+
+
 @dataclass(frozen=True, slots=True)
 class RowView:
     kind: str  # "VIDEO" / "IMAGE" — the placeholder tile says it
@@ -76,12 +137,13 @@ class RowView:
 
 
 def row_view(job: Job, elapsed: str) -> RowView:
+    count = result_count(job)
     return RowView(
         kind=job.kind.value.upper(),
-        model=model_label(job.kind.value, job.model),
+        model=model_label(job.kind.value, job.model) + (f" ×{count}" if count > 1 else ""),
         account=(f"account {job.account}" if job.account
                  else "no account" if job.is_final else "account not chosen yet"),
-        cost=short_cost(job.cost),
+        cost=cost_outcome(job),
         prompt=" ".join(job.prompt.split()) or "(no prompt)",
         state=job.state.value,
         state_text=state_text(job),

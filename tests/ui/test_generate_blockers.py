@@ -150,3 +150,21 @@ def test_an_invalid_form(qtbot: Any, rig: Rig) -> None:
     tab.form.set_value("prompt", "")
     blocked_with(qtbot, tab, "prompt", "")
     press_generate_makes_no_job(qtbot, rig, tab)
+
+
+@pytest.mark.parametrize(("prompt", "words"), [
+    ("A lighthouse at dusk", "is done — 25 credits charged"),
+    ("A lighthouse at dusk sandbox:fail", "failed"),
+    ("A lighthouse at dusk sandbox:face", "moderation"),
+])
+def test_the_note_under_generate_follows_the_job_to_its_outcome(
+        qtbot: Any, rig: Rig, prompt: str, words: str) -> None:
+    tab = rig.open()
+    tab.form.set_value("prompt", prompt)
+    qtbot.waitUntil(tab.generate.isEnabled, timeout=8000)
+    qtbot.mouseClick(tab.generate, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Job #1" in tab.status.text(), timeout=8000)
+    qtbot.waitUntil(lambda: words in tab.status.text(), timeout=20000)
+    assert "queued" not in tab.status.text()
+    if words != "is done — 25 credits charged":
+        assert "not charged" in tab.status.text()

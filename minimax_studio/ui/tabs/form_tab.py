@@ -39,6 +39,7 @@ from minimax_studio.ui.widgets.prompt_editor import PromptEditor
 from minimax_studio.ui.widgets.slot_group import SlotGroup
 from minimax_studio.ui.widgets.wheel_guard import guard_wheel
 from minimax_studio.viewmodels.form_common import FIX_ACCOUNTS, FIX_ADD_ACCOUNT
+from minimax_studio.viewmodels.job_rows import outcome_sentence
 
 if TYPE_CHECKING:
     from minimax_studio.viewmodels.form_common import FormModel
@@ -215,6 +216,7 @@ class FormTab(QWidget):
         form.fixChanged.connect(self._on_fix)
         form.submitted.connect(self._on_submitted)
         form.submitFailed.connect(self._on_failed)
+        form.lastJobChanged.connect(self._on_job_changed)
         form.message.connect(self._on_message)
 
     def finish_setup(self) -> None:
@@ -436,6 +438,12 @@ class FormTab(QWidget):
         self.status.setStyleSheet("")
         self.status.setText(f"Job #{getattr(job, 'id', '?')} queued — the form keeps its values "
                             "for your next variation.")
+
+    def _on_job_changed(self, job: Any) -> None:
+        text, tone = outcome_sentence(job)
+        c = colors()
+        self.status.setStyleSheet({"ok": f"color: {c.ok};", "error": f"color: {c.error};"}.get(tone, ""))
+        self.status.setText(text)
 
     def _on_message(self, message: str) -> None:
         self.status.setStyleSheet("")
