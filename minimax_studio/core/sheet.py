@@ -169,19 +169,30 @@ def _check_row(n: int, raw: dict[Any, Any], base: Path, from_csv: bool) -> tuple
 
 
 def total_cost(rows: list[Row]) -> str:
+    """What the rows will cost, as sent: "120 credits", "90–150 credits (+ 1 job with an
+    unpublished price)", or for agent rows a word that their price is not known."""
     low = high = 0
-    unknown = 0
+    priced = unknown = agents = 0
     for r in rows:
+        if r.kind is JobKind.AGENT:
+            agents += 1
+            continue
         cost = _cost_obj(r)
         if cost is None or cost.min_credits is None:
             unknown += 1
             continue
+        priced += 1
         low += cost.min_credits
         high += cost.max_credits if cost.max_credits is not None else cost.min_credits
-    text = f"{low} credits" if low == high else f"{low}–{high} credits"
+    extra = []
     if unknown:
-        text += f" (+ {unknown} job{'s' if unknown != 1 else ''} with an unpublished price)"
-    return text
+        extra.append(f"{unknown} job{'s' if unknown != 1 else ''} with an unpublished price")
+    if agents:
+        extra.append(f"{agents} agent job{'s' if agents != 1 else ''}, priced by what the agent makes")
+    if not priced:
+        return "not known (" + "; ".join(extra) + ")" if extra else "0 credits"
+    text = f"{low} credits" if low == high else f"{low}–{high} credits"
+    return text + (" (+ " + "; ".join(extra) + ")" if extra else "")
 
 
 def _cost_obj(r: Row) -> Any | None:

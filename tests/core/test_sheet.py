@@ -237,7 +237,7 @@ def test_an_agent_row_runs_on_the_engine_and_lands_in_the_library(
     rc = main([str(sheet), "--sandbox", "--sandbox-speed", "300"])
     out, err = capsys.readouterr()
     assert rc == 0, out + err
-    assert "1 job; total cost 0 credits (+ 1 job with an unpublished price)." in out
+    assert "1 job; total cost not known (1 agent job, priced by what the agent makes)." in out
     assert "1 of 1 jobs completed." in out
     [(remote_id, path)] = library_rows(sandbox=True)
     media = _where(True).library_dir / path  # stored relative to the library folder
