@@ -139,6 +139,8 @@ def parse_sheet(path: Path) -> tuple[list[Row], list[str], str]:
 
 
 def _check_row(n: int, raw: dict[Any, Any], base: Path, from_csv: bool) -> tuple[Row | None, list[str]]:
+    if from_csv and not any(v.strip() if isinstance(v, str) else v for v in raw.values()):
+        return None, []  # ",,,": a spreadsheet's trailing empty row, not a job
     if None in raw:
         return None, [f"row {n} has more cells than the first line names columns; "
                       "quote cells that contain commas."]

@@ -149,6 +149,13 @@ def test_the_printed_cost_is_the_cost_of_what_is_sent(tmp_path: Path) -> None:
     assert "total cost" not in typo.stdout
 
 
+def test_a_spreadsheets_trailing_empty_rows_are_not_jobs(tmp_path: Path) -> None:
+    sheet = tmp_path / "export.csv"
+    sheet.write_text("kind,model,prompt\nimage,image-01,a pear\n,,\n , ,\n")
+    rows, problems, _ = parse_sheet(sheet)
+    assert problems == [] and [r.number for r in rows] == [1]
+
+
 # --- case 7: malformed sheets ----------------------------------------------------------------
 
 def _malformed(tmp_path: Path) -> dict[str, tuple[Path, str]]:
