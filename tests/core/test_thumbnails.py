@@ -137,3 +137,23 @@ async def test_a_cut_cover_download_leaves_nothing_in_the_thumbnail_cache(tmp_pa
             assert [p.name for p in rig.config.thumbs_dir.rglob("*") if p.is_file()] == []
     finally:
         sandbox.stop()
+
+
+async def test_a_videos_cover_becomes_its_thumbnail_and_is_not_kept(tmp_path: Path) -> None:
+    from minimax_studio.sandbox import Sandbox
+    from tests.core.engine_rig import make_rig
+
+    sandbox = Sandbox(speed=200.0).start()
+    try:
+        async with make_rig(sandbox, tmp_path) as rig:
+            job = await rig.run("video", {"model": "T2V-01", "prompt": "a lantern at night"})
+            assert job.state.value == "completed", job.reason
+            [item] = (await rig.library.page()).items
+            assert item.thumb_path is not None
+            with Image.open(item.thumb_path) as thumb:
+                assert max(thumb.size) == 256
+            # Only the thumbnail: the downloaded cover went once it was used.
+            cached = [p for p in rig.config.thumbs_dir.rglob("*") if p.is_file()]
+            assert cached == [item.thumb_path]
+    finally:
+        sandbox.stop()
