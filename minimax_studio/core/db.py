@@ -115,6 +115,11 @@ def apply_migrations(conn: sqlite3.Connection, migrations: Sequence[Migration],
         # and a failure half-way would leave a half-migrated schema with the old version.
         conn.execute("BEGIN IMMEDIATE")
         try:
+            if _user_version(conn) > i:
+                # Another process (two batch runs started together) applied this step
+                # between our first read and our write lock: applying it again would fail.
+                conn.execute("COMMIT")
+                continue
             if callable(step):
                 step(conn)
             else:

@@ -874,7 +874,9 @@ class Engine:
 
     async def _poll_then_download(self, job: Job) -> None:
         if await self._poll(job):
-            await self._download_then_finish(job)
+            # URLs planned by an earlier session may have expired: refresh those.
+            stale = any(d.get("state") != "done" and d.get("path") for d in job.downloads.values())
+            await self._download_then_finish(job, refresh_urls=stale)
 
     async def _poll(self, job: Job) -> bool:
         """Poll until every remote id is final. True when there is something to download."""
@@ -1003,7 +1005,16 @@ class Engine:
         for rid in job.remote_ids:
             if job.remote_status.get(rid) != COMPLETED:
                 continue
+            # Planned by an earlier session (a download that failed, then a restart or a
+            # rerun): its entry is kept — the download resumes with a fresh URL.
+            known = {k: d for k, d in job.downloads.items() if k == rid or k.startswith(f"{rid}#")}
+            if known:
+                plan.update(known)
+                continue
             item = items.get(rid)
+            if item is None:  # final before this session polled it: ask once more
+                with contextlib.suppress(MiniMaxError):
+                    item = items[rid] = await self._get_remote(job, rid)
             if job.kind is JobKind.AGENT:
                 plan.update(self._agent_downloads(rid, item))
             elif item is not None:

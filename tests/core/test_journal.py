@@ -122,3 +122,55 @@ async def test_state_machine_refuses_impossible_moves() -> None:
         with pytest.raises(InvalidTransition):
             move()
     assert job.state is JobState.FAILED
+
+
+async def test_two_processes_opening_a_new_file_at_once_migrate_it_once(tmp_path: Path) -> None:
+    # Two batch runs started together both found an empty file and both ran migration 1:
+    # the second died with "table … already exists" (a traceback instead of a run).
+    import threading
+    import time
+
+    from minimax_studio.core.db import _connect, apply_migrations
+
+    path = tmp_path / "fresh.sqlite3"
+
+    def slow_first(conn: sqlite3.Connection) -> None:
+        time.sleep(0.3)  # holds the write lock while the other reads version 0
+        conn.execute("CREATE TABLE items (id INTEGER PRIMARY KEY)")
+
+    steps = [slow_first, "CREATE TABLE more (id INTEGER PRIMARY KEY);"]
+    results: list[object] = []
+
+    def open_it() -> None:
+        conn = _connect(path)
+        try:
+            results.append(apply_migrations(conn, steps))
+        except Exception as exc:  # what the second process used to die of
+            results.append(exc)
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=open_it) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert results == [2, 2], results
+
+
+async def test_a_sheet_row_gets_one_job_whoever_asks(tmp_path: Path) -> None:
+    from minimax_studio.core.journal import RowTaken
+
+    path = tmp_path / "journal.sqlite3"
+    one, two = await Journal.open(path), await Journal.open(path)
+    try:
+        first = await one.create_job(_job(batch_key="sheet", batch_row=1))
+        with pytest.raises(RowTaken) as taken:
+            await two.create_job(_job(batch_key="sheet", batch_row=1))
+        assert taken.value.job_id == first.id
+        assert len(await one.jobs(batch_key="sheet")) == 1  # the loser inserted nothing
+        other = await two.create_job(_job(batch_key="sheet", batch_row=2))
+        assert other.id != first.id
+    finally:
+        await one.close()
+        await two.close()
