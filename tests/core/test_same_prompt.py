@@ -8,6 +8,7 @@ sees: two distinct files in the library, nothing sent twice, a failure reported 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ VIDEO = {"model": "T2V-01", "prompt": "two lanterns on the pier"}
 IMAGE = {"model": "image-01", "prompt": "a teapot, studio light", "aspectRatio": "1:1"}
 
 
-async def _submit_together(rig: Rig, kind: str, request: dict[str, object], n: int = 2) -> list[Job]:
+async def _submit_together(rig: Rig, kind: str, request: Mapping[str, object], n: int = 2) -> list[Job]:
     jobs = [await rig.engine.submit(kind, dict(request)) for _ in range(n)]
     return await rig.engine.wait([j.id for j in jobs], timeout=40, settled=True)
 
@@ -39,7 +40,7 @@ def _distinct_results(rig: Rig, done: list[Job], per_job: int = 1) -> None:
 
 @pytest.mark.parametrize("kind,request_", [("video", VIDEO), ("image", IMAGE)], ids=["videos", "images"])
 async def test_two_same_prompt_creates_both_answered_502_get_two_results(
-        sandbox: Sandbox, tmp_path: Path, kind: str, request_: dict[str, object]) -> None:
+        sandbox: Sandbox, tmp_path: Path, kind: str, request_: Mapping[str, object]) -> None:
     # Hailuo made both jobs, useapi answered 502 to both: the reproduction.
     sandbox.faults.add(f"{kind}s/create", 502, times=2, create_anyway=True)
     async with make_rig(sandbox, tmp_path) as rig:
@@ -89,7 +90,7 @@ async def test_a_result_filed_for_another_job_is_not_this_jobs_completion(
         assert first.state is JobState.COMPLETED
         twin = await rig.journal.create_job(Job(id=0, kind=JobKind.VIDEO, state=JobState.QUEUED,
                                                 request=dict(VIDEO)))
-        twin.route(sandbox.demo_account_id, "test")
+        twin.route(str(sandbox.demo_account_id), "test")
         twin.start_upload()
         twin.start_submit()
         twin.mark_create_sent()
