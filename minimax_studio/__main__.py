@@ -5,6 +5,7 @@
     minimax-studio --tab gallery open with that tab active (accounts|video|image|agent|gallery)
     minimax-studio --version
     minimax-studio batch SHEET   run a CSV/JSON sheet of jobs from the command line
+    minimax-studio diagnose      check what this installation can do (keyring, media, SQLite)
 
 Kept tiny: nothing heavy is imported before we know which command runs.
 """
@@ -24,7 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="minimax-studio",
         description=f"{APP_NAME}: make Hailuo / MiniMax videos and images through useapi.net.",
-        epilog="Command-line batches: minimax-studio batch SHEET (see `minimax-studio batch --help`).")
+        epilog="Command-line batches: minimax-studio batch SHEET (see `minimax-studio batch --help`). "
+               "Checking an installation: minimax-studio diagnose.")
     p.add_argument("--sandbox", action="store_true",
                    help="start on the built-in pretend server with a demo account (nothing is paid)")
     p.add_argument("--tab", type=str.lower, choices=TAB_CHOICES, metavar="TAB",
@@ -40,6 +42,10 @@ def main(argv: list[str] | None = None) -> int:
         from minimax_studio.batch_cli import main as batch_main
 
         return batch_main(args_in[1:])
+    if args_in and args_in[0] == "diagnose":
+        from minimax_studio.diagnose import main as diagnose_main
+
+        return diagnose_main(args_in[1:])
     args, qt_args = build_parser().parse_known_args(args_in)
     from minimax_studio.app import run
 
