@@ -63,6 +63,9 @@ def _json_rows(name: str, text: str) -> list[dict[str, Any]]:
     except RecursionError as exc:
         raise SheetError([f"{name}: the JSON is nested too deeply to be a sheet; a sheet is a "
                           "list of flat objects, one per job."]) from exc
+    except ValueError as exc:  # Python refuses to read numbers of more than 4300 digits
+        what = "a number thousands of digits long" if "digits" in str(exc) else f"a value that cannot be read ({exc})"
+        raise SheetError([f"{name}: the JSON holds {what}; no field of a sheet takes one."]) from exc
     if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
         raise SheetError([f"{name}: a JSON sheet must be a list of objects, one per job."])
     return data

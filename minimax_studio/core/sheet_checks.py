@@ -90,18 +90,44 @@ def column_problems(n: int, kind: JobKind, fields: Mapping[str, Any]) -> tuple[l
     return problems, kept
 
 
+#: Fields the API takes as whole numbers; none is ever more than two digits.
+_NUMBER_FIELDS = ("duration", "quantity", "maxJobs")
+_MAX_NUMBER_CHARS = 12
+
+
 def _value_problem(kind: JobKind, key: str, value: Any) -> str | None:
+    if key in _NUMBER_FIELDS and isinstance(value, str) and len(value.strip()) > _MAX_NUMBER_CHARS:
+        # Why here: a 5 000-digit string would make int() raise inside the coercion.
+        return f"{key} must be a whole number; {value[:_MAX_NUMBER_CHARS]}… is far too long."
     if value is None:
         return f"{key} is null; give it a value or leave the field out."
     if isinstance(value, dict):
         return f"{key} must be {_expected(kind, key)}, not an object."
+    is_path = bool(FILE_SLOT_RE.match(key)) or key == "file"
     if isinstance(value, list):
         if kind is JobKind.AGENT and key in ("file", "models"):
             if all(isinstance(v, str) and v.strip() for v in value):
-                return _nul(key, value)
+                return _nul(key, value) or (_path_length(key, value) if is_path else None)
             return f"{key} must be a list of {'file paths' if key == 'file' else 'model ids'} (text)."
         return f"{key} must be {_expected(kind, key)}, not a list."
-    return _nul(key, value)
+    if kind is JobKind.AGENT and key in ("file", "models") and not isinstance(value, str):
+        return f"{key} must be {'a file path' if key == 'file' else 'model ids, comma separated'} (text)."
+    return _nul(key, value) or (_path_length(key, [value]) if is_path else None)
+
+
+#: Most file systems: 255 bytes a name, 4096 a path. A longer "path" makes the OS refuse
+#: even to look (ENAMETOOLONG), which must be a sentence here, not an error later.
+_NAME_BYTES, _PATH_BYTES = 255, 4096
+
+
+def _path_length(key: str, values: list[Any]) -> str | None:
+    for value in values:
+        if not isinstance(value, str) or file_id_account(value):
+            continue
+        encoded = [part.encode("utf-8", "surrogateescape") for part in value.replace("\\", "/").split("/")]
+        if len(value.encode("utf-8", "surrogateescape")) > _PATH_BYTES or any(len(b) > _NAME_BYTES for b in encoded):
+            return f"{key}: {value[:40]}… is too long to be a file path."
+    return None
 
 
 def _nul(key: str, value: Any) -> str | None:

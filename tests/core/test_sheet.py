@@ -188,6 +188,18 @@ def _malformed(tmp_path: Path) -> dict[str, tuple[Path, str]]:
     p = tmp_path / "semicolons.csv"
     p.write_text("kind;model;prompt\nimage;image-01;a pear\n")
     cases["semicolon separated"] = (p, "separated by commas here, not semicolons")
+    p = tmp_path / "bignumber.json"
+    p.write_text('[{"kind": "image", "prompt": "a", "quantity": ' + "1" * 5000 + "}]")
+    cases["a 5000-digit JSON number"] = (p, "holds a number thousands of digits long")
+    p = tmp_path / "bignumber.csv"
+    p.write_text("kind,model,prompt,quantity\nimage,image-01,a," + "1" * 5000 + "\n")
+    cases["a 5000-digit CSV number"] = (p, "row 1: quantity must be a whole number; 111111111111… is far too long.")
+    p = tmp_path / "longpath.json"
+    p.write_text(json.dumps([{"kind": "video", "model": "I2V-01", "prompt": "a", "fileID": "x" * 300}]))
+    cases["a file name over 255 bytes"] = (p, "row 1: fileID: xxxx")
+    p = tmp_path / "agentfile.json"
+    p.write_text(json.dumps([{"kind": "agent", "prompt": "a", "models": "hailuo-2.3", "file": 7}]))
+    cases["a number as the agent's file"] = (p, "row 1: file must be a file path (text).")
     p = tmp_path / "object.json"
     p.write_text('{"kind": "image"}')
     cases["not a list"] = (p, "a JSON sheet must be a list of objects")
