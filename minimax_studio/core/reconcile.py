@@ -120,7 +120,10 @@ class Reconciler:
             return await self._find_images(job, claimed, place, count)
         return await self._find_agent(job, claimed)
 
-    async def _scheduler_candidates(self, job: Job, field: str, claimed: set[str]) -> list[str]:
+    async def _scheduler_candidates(self, job: Job, field: str, claimed: set[str],
+                                    too_far: set[str] | None = None) -> list[str]:
+        """Unclaimed scheduler entries on the job's account started within the window, in
+        ``started`` order; ids started outside it are added to ``too_far``."""
         try:
             entries = await self._client.scheduler.list()
         except MiniMaxError:
@@ -136,6 +139,8 @@ class Reconciler:
             started = _as_datetime(_get(e, "started"))
             if self._in_window(job, started):
                 out.append((started or datetime.max.replace(tzinfo=UTC), rid))
+            elif too_far is not None:
+                too_far.add(rid)
         return [rid for _, rid in sorted(out)]
 
     def _pick(self, job: Job, timed: list[list[str]], untimed: list[list[str]],
@@ -163,14 +168,15 @@ class Reconciler:
 
     async def _find_video(self, job: Job, claimed: set[str], place: int, count: int) -> list[str]:
         timed: list[list[str]] = []  # running: in useapi's scheduler, in started order
-        for rid in await self._scheduler_candidates(job, "videoId", claimed):
+        too_far: set[str] = set()  # running, but started long before or after our send
+        for rid in await self._scheduler_candidates(job, "videoId", claimed, too_far):
             try:
                 video = await self._client.videos.get(rid)
             except NotFoundError:
                 continue
             if self._matches(job, video):
                 timed.append([rid])
-        seen = {r for (r,) in timed}
+        seen = {r for (r,) in timed} | too_far
         untimed: list[list[str]] = []  # finished: listed, without a documented time
         for v in await self._client.videos.list(account=job.account, limit=self._limit) or []:
             rid = _get(v, "videoId", "video_id")
