@@ -57,9 +57,9 @@ class Contact:
         #: The current waiting reason, or None while the API answers.
         self.reason: str | None = None
         self._cause: str | None = None
-        self._listeners: list[Callable[[str | None], None]] = []
+        self._listeners: list[Callable[[str | None], object]] = []
 
-    def listen(self, fn: Callable[[str | None], None]) -> None:
+    def listen(self, fn: Callable[[str | None], object]) -> None:
         """``fn(reason)`` on every change; ``None`` when the API answers again."""
         self._listeners.append(fn)
 

@@ -19,7 +19,7 @@ from minimax_studio.core.locations import session_locations
 from minimax_studio.core.secrets import TokenStore
 from minimax_studio.core.settings import Settings, load_settings, save_settings
 from minimax_studio.paths import AppPaths
-from minimax_studio.viewmodels.notifier import Notifier
+from minimax_studio.viewmodels.notifier import Level, Notifier
 from minimax_studio.viewmodels.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -144,6 +144,10 @@ async def open_session(services: Services, token: str, base_url: str, *,
         engine = Engine(client, journal, library,
                         config=_engine_config(settings, library_dir=library_dir,
                                               thumbs_dir=paths.thumbnails_dir, speed=speed))
+        # The status bar says why jobs wait (the API does not answer) and when it answers
+        # again — the same sentence the jobs' rows and the batch show.
+        engine.contact.listen(lambda reason: services.notifier.post(
+            Level.WARNING if reason else Level.INFO, "Jobs", reason or "The API answers again."))
         await engine.start()
     except BaseException:
         for closer in (library, journal):
