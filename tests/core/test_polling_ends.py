@@ -55,3 +55,17 @@ async def test_a_restart_checks_a_job_that_passed_its_limit_once_more(sandbox: S
         (done,) = await rig.engine.wait([job.id], timeout=30, settled=True)
         assert done.state is JobState.COMPLETED, done.reason
         assert len(done.library_item_ids) == 1 and len(rig.creates()) == 1
+
+
+async def test_a_restart_resumes_a_download_that_failed_on_every_attempt(sandbox: Sandbox, tmp_path: Path) -> None:
+    # Issue 9 case 5, the app's side: the video was generated (paid), every download
+    # attempt failed. The next session must fetch it — not end it as "no download link".
+    broken = sandbox.faults.add("cdn", 500)
+    async with make_rig(sandbox, tmp_path, download_attempts=2) as rig:
+        job = await rig.run("video", {"model": "T2V-01", "prompt": "a lighthouse"}, timeout=15)
+        assert job.state is JobState.NEEDS_ATTENTION and "download" in (job.reason or "")
+        sandbox.faults.remove(broken)
+        await rig.restart()
+        (done,) = await rig.engine.wait([job.id], timeout=20, settled=True)
+        assert done.state is JobState.COMPLETED, done.reason
+        assert len(done.library_item_ids) == 1 and len(rig.creates()) == 1
