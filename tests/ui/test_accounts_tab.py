@@ -288,3 +288,25 @@ def test_credits_and_slots_follow_jobs_without_refresh(board: Any, sandbox: Sand
     qtbot.waitUntil(task.done, timeout=10_000)
     qtbot.waitUntil(lambda: _cell(tab, demo, Column.CREDITS) != "1 000", timeout=15_000)
     assert _cell(tab, demo, Column.CREDITS) == "975"  # T2V-01 costs 25
+
+
+def test_red_sentences_go_once_a_pasted_curl_fixes_the_fields(board: Any, sandbox: Sandbox,
+                                                            qtbot: Any) -> None:
+    _rig, tab = board
+    _url, expired = sandbox.make_hailuo_credentials("717171", expires_in_days=-2)
+    dlg = _open_add(qtbot, tab)
+    dlg.url.setText("https://hailuoai.video/")
+    dlg.token.setText(expired)
+    qtbot.mouseClick(dlg.verify_button, Qt.MouseButton.LeftButton)
+    assert dlg.url_problem.isVisible() and dlg.token_problem.isVisible()
+    url, jwt = sandbox.make_hailuo_credentials("717171", name="Fixed")
+    dlg.curl.setPlainText(f"curl '{url}' -H 'token: {jwt}'")
+    assert not dlg.url_problem.isVisible() and not dlg.token_problem.isVisible()
+    assert dlg.result_label.isVisible() and "Looks right" in dlg.result_label.text()
+    # A field still wrong keeps its sentence: only what became right is cleared.
+    qtbot.mouseClick(dlg.verify_button, Qt.MouseButton.LeftButton)
+    dlg.url.setText("https://hailuoai.video/")
+    qtbot.mouseClick(dlg.verify_button, Qt.MouseButton.LeftButton)
+    assert dlg.url_problem.isVisible()
+    dlg.url.setText(url)
+    assert not dlg.url_problem.isVisible()

@@ -354,3 +354,23 @@ def test_a_job_another_window_runs_is_shown_but_not_cancelled_here(
             await client.aclose()
 
         rig.run(stop())
+
+
+@pytest.mark.parametrize(("key", "mods"), [("Key_Menu", "NoModifier"), ("Key_F10", "ShiftModifier")])
+def test_the_menu_key_and_shift_f10_open_the_job_menu(rig: Rig, key: str, mods: str) -> None:
+    from PySide6.QtCore import Qt
+
+    done = rig.submit("a quiet harbour at night")
+    rig.wait_state(done, "completed")
+    rig.panel.select_job(done)
+    rig.panel.view.setFocus()
+    rig.qtbot.keyClick(rig.panel.view, getattr(Qt.Key, key), getattr(Qt.KeyboardModifier, mods))
+    menu = rig.panel.menu
+    assert menu is not None
+    rig.qtbot.waitUntil(menu.isVisible, timeout=3000)
+    assert next(a.text() for a in menu.actions() if not a.isSeparator()) == "Open"
+    # It opens under the selected row, not at the mouse pointer.
+    row = rig.panel.view.visualRect(rig.model.index(rig.model.row_of(done)))
+    top = rig.panel.view.viewport().mapToGlobal(row.topLeft()).y()
+    assert top <= menu.pos().y() <= top + row.height()
+    menu.close()

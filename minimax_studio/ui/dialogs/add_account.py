@@ -242,7 +242,7 @@ class AddAccountDialog(QDialog):
             self._show_field(self.url_problem, "")
         if "token" not in r.problems:
             self._show_field(self.token_problem, "")
-        if r.ok and self._result_is_error:
+        if r.ok:  # everything that was wrong is right now: say so in green
             self._show_result(r.summary(), ok=True)
 
     def _show_field(self, label: QLabel, text: str) -> None:

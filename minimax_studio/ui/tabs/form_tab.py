@@ -34,6 +34,7 @@ from minimax_studio.ui.theme import colors
 from minimax_studio.ui.widgets.cost_label import CostLabel
 from minimax_studio.ui.widgets.drop_slot import local_files
 from minimax_studio.ui.widgets.flow_layout import FlowLayout
+from minimax_studio.ui.widgets.focus_ring import install_focus_ring
 from minimax_studio.ui.widgets.model_picker import ModelPicker
 from minimax_studio.ui.widgets.prompt_editor import PromptEditor
 from minimax_studio.ui.widgets.slot_group import SlotGroup
@@ -190,6 +191,7 @@ class FormTab(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.splitter)
 
+        self.focus_ring = install_focus_ring(self)
         # Files dropped anywhere on the form go to the first free slot that takes them;
         # Ctrl+V outside the prompt pastes into the first free image slot.
         self.setAcceptDrops(True)
@@ -204,6 +206,7 @@ class FormTab(QWidget):
         self.prompt.textChanged.connect(lambda t: form.set_value("prompt", t))
         self.prompt.optimizationToggled.connect(lambda on: form.set_value("promptOptimization", on))
         self.prompt.submitRequested.connect(self.submit)
+        self.prompt.edit.mediaPasted.connect(self._paste_from_prompt)
         self.generate.clicked.connect(self.submit)
         form.modelChanged.connect(self._on_model)
         form.valueChanged.connect(self._on_value)
@@ -416,6 +419,12 @@ class FormTab(QWidget):
             self.form.set_slot_image(free, QImage(mime.imageData()))
             return True
         return False
+
+    def _paste_from_prompt(self) -> None:
+        if not self.paste():
+            self._on_message("The pasted picture was not added: this model has no free slot "
+                             "that takes an image." if self.form.slots() else
+                             "The pasted picture was not added: this model takes no images.")
 
     def dragEnterEvent(self, e: QDragEnterEvent) -> None:
         if local_files(e.mimeData()) and self.form.slots():

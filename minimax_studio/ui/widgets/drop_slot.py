@@ -13,6 +13,7 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDragLeaveEvent,
     QDropEvent,
+    QFocusEvent,
     QGuiApplication,
     QImage,
     QKeyEvent,
@@ -155,6 +156,8 @@ class DropSlot(QFrame):
         style = "solid" if self._status in ("ok", "rejected", "checking") else "dashed"
         if self._hover:
             color, style = "palette(highlight)", "solid"
+        elif self.hasFocus():  # the focus ring: a keyboard user sees where Ctrl+V / Space go
+            color = "palette(highlight)"
         self.setStyleSheet(f"DropSlot {{ border: 2px {style} {color}; border-radius: 6px; }}")
 
     # --- input ----------------------------------------------------------------------
@@ -197,6 +200,14 @@ class DropSlot(QFrame):
             self.pick_file()
             return
         super().keyPressEvent(e)
+
+    def focusInEvent(self, e: QFocusEvent) -> None:
+        super().focusInEvent(e)
+        self._restyle()
+
+    def focusOutEvent(self, e: QFocusEvent) -> None:
+        super().focusOutEvent(e)
+        self._restyle()
 
     def mouseReleaseEvent(self, e: QMouseEvent) -> None:
         if e.button() == Qt.MouseButton.LeftButton and self.rect().contains(e.position().toPoint()):

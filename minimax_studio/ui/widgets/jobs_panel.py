@@ -40,6 +40,8 @@ class _JobList(QListView):
 
     empty_text = "No jobs yet. Generated results appear here while they run."
     deletePressed = Signal()
+    #: The Menu key or Shift+F10: the keyboard's right-click.
+    menuKeyPressed = Signal()
 
     def paintEvent(self, event: Any) -> None:
         super().paintEvent(event)
@@ -52,6 +54,11 @@ class _JobList(QListView):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Delete:
             self.deletePressed.emit()
+            return
+        if event.key() == Qt.Key.Key_Menu or (
+                event.key() == Qt.Key.Key_F10
+                and event.modifiers() & Qt.KeyboardModifier.ShiftModifier):
+            self.menuKeyPressed.emit()
             return
         super().keyPressEvent(event)
 
@@ -81,6 +88,7 @@ class JobsPanel(QWidget):
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._show_menu)
         self.view.deletePressed.connect(self._delete_selected)
+        self.view.menuKeyPressed.connect(self._menu_from_keyboard)
         self.view.activated.connect(self._activated)
         self.message = QLabel(self)
         self.message.setObjectName("jobsMessage")
@@ -154,6 +162,17 @@ class JobsPanel(QWidget):
         self.view.setCurrentIndex(idx)
         self.menu = self.build_menu(idx.data(JobRole.JOB))
         self.menu.popup(self.view.viewport().mapToGlobal(pos))
+
+    def _menu_from_keyboard(self) -> None:
+        """The selected job's menu, opened under its row (the first row when none is)."""
+        idx = self.view.currentIndex()
+        if not idx.isValid() and self.model.rowCount() > 0:
+            idx = self.model.index(0)
+            self.view.setCurrentIndex(idx)
+        if not idx.isValid():
+            return
+        rect = self.view.visualRect(idx)
+        self._show_menu(rect.topLeft() + QPoint(24, rect.height() // 2))
 
     def _delete_selected(self) -> None:
         job = self.selected_job()

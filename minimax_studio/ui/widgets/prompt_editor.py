@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QStringListModel, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QTextCursor
+from PySide6.QtCore import QMimeData, QStringListModel, Qt, Signal
+from PySide6.QtGui import QImage, QKeyEvent, QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
     QCompleter,
@@ -26,12 +26,17 @@ MAX_CAMERA_MOVES = 3
 
 
 class PromptText(QPlainTextEdit):
-    """A plain-text edit with an ``@`` completer; Ctrl+Enter asks to generate."""
+    """A plain-text edit with an ``@`` completer; Ctrl+Enter asks to generate; Tab moves
+    on to the next field (a prompt has no use for tab characters); a pasted picture or
+    file goes to the form's slots instead of being dropped silently."""
 
     submitRequested = Signal()
+    #: Ctrl+V of something that is not text (a screenshot, copied files).
+    mediaPasted = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setTabChangesFocus(True)
         self.mentions = QStringListModel(self)
         self.completer = QCompleter(self.mentions, self)
         self.completer.setWidget(self)
@@ -58,6 +63,16 @@ class PromptText(QPlainTextEdit):
         cur.movePosition(QTextCursor.MoveOperation.Left, QTextCursor.MoveMode.KeepAnchor, len(prefix))
         cur.insertText(text + " ")
         self.setTextCursor(cur)
+
+    def canInsertFromMimeData(self, source: QMimeData) -> bool:
+        return source.hasImage() or source.hasUrls() or super().canInsertFromMimeData(source)
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        local = source.hasUrls() and any(u.isLocalFile() for u in source.urls())
+        if (source.hasImage() and not QImage(source.imageData()).isNull()) or local:
+            self.mediaPasted.emit()  # the form puts it in the first free slot that takes it
+            return
+        super().insertFromMimeData(source)
 
     def keyPressEvent(self, e: QKeyEvent) -> None:
         popup = self.completer.popup()
