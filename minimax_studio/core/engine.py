@@ -292,8 +292,9 @@ class Engine:
         return job_id in self._tasks or job_id in self._queue
 
     async def recheck(self, job_id: int) -> Job:
-        """Look at a needs-attention job on Hailuo again ("Retry-check"): poll it anew (its
-        polling limit counts from now) and download what finished. Never sends a create."""
+        """Look at a needs-attention job on Hailuo again ("Check again"): poll it anew (its
+        polling limit counts from now) and download what finished; a job whose create
+        answer was lost is looked for on its account once more. Never sends a create."""
         job = self._active.get(job_id)
         if job is None:
             stored = await self._journal.get(job_id)
@@ -302,13 +303,22 @@ class Engine:
             if stored.state is not JobState.NEEDS_ATTENTION:
                 return stored
             self._poll_from[job_id] = time.monotonic()
-            if not await self._claim_and_resume(stored):
+            if not await self._claim_and_resume(stored):  # resumes one with remote ids
                 raise JobRunsElsewhere(job_id)
-            return await self.get(job_id) or stored
-        if job.state is JobState.NEEDS_ATTENTION and job_id not in self._tasks:
+            job = self._active.get(job_id)
+            if job is None:
+                return await self.get(job_id) or stored
+        elif job.state is JobState.NEEDS_ATTENTION and job_id not in self._tasks:
             self._poll_from[job_id] = time.monotonic()
             await self._resume(job)
+        if job.state is JobState.NEEDS_ATTENTION and job_id not in self._tasks \
+                and not job.remote_ids and job.create_sent_at is not None:
+            self._look_again(job)
         return self._snapshot(job)
+
+    def _look_again(self, job: Job) -> None:
+        """A needs-attention job whose create answer was lost: reconcile once more."""
+        self._spawn(job, self._reconcile_then_poll(job, "looking again, as asked"))
 
     async def preview_route(self, kind: JobKind | str, request: dict[str, Any],
                             account: str | None = None) -> RoutePreview:
@@ -825,10 +835,9 @@ class Engine:
         if not found:
             detail = (f"{ambiguous} " if ambiguous else
                       f"No matching job was found on account {job.account}. ")
-            job.needs_attention(
+            await self._attention(job,
                 f"Unknown — the create call was not answered ({why}). {detail}Hailuo may still "
                 "have made it: check the account's videos/images before retrying.")
-            await self._commit(job, EventType.NEEDS_ATTENTION)
             return
         job.mark_submitted(found, reason=f"Found on account {job.account} after the create answer was lost; not sent again.")
         await self._commit(job, EventType.SUBMITTED)

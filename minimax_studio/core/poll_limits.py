@@ -5,7 +5,7 @@ The docs' rule is "poll until ``statusFinal`` is true". Two ways that rule alone
 a job (and a ``maxJobs`` slot) for ever: a final status code the docs do not list (the
 server says final, the code is unknown — it ends as failed, in the server's own words),
 and a job the server never finishes (a per-kind upper bound on polling; past it the job
-needs attention and "Retry-check" looks again).
+needs attention and "Check again" — ``Engine.recheck`` — looks again).
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def poll_limit_reason(limit: float, item: Any | None) -> str:
     label = _get(item, "statusLabel") if item is not None else None
     seen = f" (last seen: {label})" if label else ""
     return (f"Still not finished after {_duration(limit)} of checking{seen}. Hailuo may still "
-            "finish it: Retry-check looks again (nothing is sent or paid again).")
+            "finish it: “Check again” looks once more (nothing is sent or paid again).")
 
 
 def undocumented_final_reason(item: Any | None) -> str:

@@ -37,6 +37,7 @@ class JobAction(StrEnum):
     REUSE = "reuse"
     USE_AS_FIRST_FRAME = "use_as_first_frame"
     RETRY = "retry"
+    RECHECK = "recheck"
     REMOVE = "remove"
 
 
@@ -48,6 +49,7 @@ LABELS: dict[JobAction, str] = {
     JobAction.REUSE: "Re-use settings",
     JobAction.USE_AS_FIRST_FRAME: "Use as first frame",
     JobAction.RETRY: "Retry",
+    JobAction.RECHECK: "Check again",
     JobAction.REMOVE: "Remove",
 }
 
@@ -71,7 +73,8 @@ _TABLE: dict[JobState, tuple[JobAction, ...]] = {
     JobState.FAILED: _NOT_DONE,
     JobState.MODERATED: _NOT_DONE,
     JobState.CANCELLED: _NOT_DONE,
-    JobState.NEEDS_ATTENTION: _NOT_DONE,
+    # "Check again" first: it only looks on Hailuo (never sends or pays again).
+    JobState.NEEDS_ATTENTION: (_A.RECHECK, *_NOT_DONE),
 }
 
 # Why a needs-attention job asks before retrying: the create call may have reached Hailuo
@@ -170,6 +173,7 @@ class JobControl(Protocol):
 
     async def cancel(self, job_id: int) -> Any: ...
     async def retry(self, job_id: int) -> Any: ...
+    async def recheck(self, job_id: int) -> Any: ...
     async def remove(self, job_id: int) -> Any: ...
 
 
@@ -219,6 +223,10 @@ class JobActionsVM(QObject):
     def _do_retry(self, job: Job) -> None:
         self._spawn(f"job-retry-{job.id}", self._guard(job, JobAction.RETRY,
                                                         self._engine.retry(job.id)))
+
+    def _do_recheck(self, job: Job) -> None:
+        self._spawn(f"job-recheck-{job.id}", self._guard(job, JobAction.RECHECK,
+                                                          self._engine.recheck(job.id)))
 
     def _do_remove(self, job: Job) -> None:
         self._spawn(f"job-remove-{job.id}", self._guard(job, JobAction.REMOVE,

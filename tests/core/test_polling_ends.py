@@ -36,9 +36,9 @@ async def test_a_job_past_its_polling_limit_needs_attention_and_retry_check_look
         job = await rig.run("video", {"model": "T2V-01", "prompt": "a glacier sandbox:stuck"}, timeout=15)
         assert job.state is JobState.NEEDS_ATTENTION, job.reason
         assert job.reason and "Still not finished after 1 s of checking" in job.reason
-        assert "Retry-check" in job.reason and job.remote_ids
+        assert "Check again" in job.reason and job.remote_ids
         polls = len(rig.received("GET", "/videos/user:"))
-        # Retry-check: polled again (for another full limit), never created again.
+        # "Check again" (Retry-check): polled again for another full limit, never created again.
         await rig.engine.recheck(job.id)
         (again,) = await rig.engine.wait([job.id], timeout=15, settled=True)
         assert again.state is JobState.NEEDS_ATTENTION and "Still not finished" in (again.reason or "")
@@ -69,3 +69,20 @@ async def test_a_restart_resumes_a_download_that_failed_on_every_attempt(sandbox
         (done,) = await rig.engine.wait([job.id], timeout=20, settled=True)
         assert done.state is JobState.COMPLETED, done.reason
         assert len(done.library_item_ids) == 1 and len(rig.creates()) == 1
+
+
+async def test_check_again_looks_for_a_lost_create_once_more_and_never_sends(
+        sandbox: Sandbox, tmp_path: Path) -> None:
+    sandbox.faults.add("videos/create", 502, times=1)  # answered 502, nothing made (yet)
+    prompt = "a paper boat"
+    async with make_rig(sandbox, tmp_path) as rig:
+        job = await rig.run("video", {"model": "T2V-01", "prompt": prompt}, timeout=15)
+        assert job.state is JobState.NEEDS_ATTENTION and (job.reason or "").startswith("Unknown")
+        # Hailuo shows it late (as it may after a 502): made on the account meanwhile.
+        late = await rig.client.videos.create({"model": "T2V-01", "prompt": prompt,
+                                               "account": sandbox.demo_account_id})
+        await rig.engine.recheck(job.id)
+        (done,) = await rig.engine.wait([job.id], timeout=20, settled=True)
+        assert done.state is JobState.COMPLETED, done.reason
+        assert done.remote_ids == [late.videoId]
+        assert len(rig.creates()) == 2  # the engine's one (502) and the late one: none resent

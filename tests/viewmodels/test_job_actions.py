@@ -39,7 +39,7 @@ NOT_DONE = (A.RETRY, A.REUSE, A.COPY_PROMPT, A.REMOVE)
         (JobState.FAILED, NOT_DONE),
         (JobState.MODERATED, NOT_DONE),
         (JobState.CANCELLED, NOT_DONE),
-        (JobState.NEEDS_ATTENTION, NOT_DONE),
+        (JobState.NEEDS_ATTENTION, (A.RECHECK, *NOT_DONE)),
     ],
 )
 def test_actions_for_state(state: JobState, expected: tuple[JobAction, ...]) -> None:
