@@ -14,6 +14,7 @@ BENCHES = (
     "bench.bench_startup",
     "bench.bench_idle_cpu",
     "bench.bench_ui_stall",
+    "bench.bench_gallery",
 )
 
 

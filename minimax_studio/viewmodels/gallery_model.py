@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from array import array
+from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import replace
@@ -424,8 +425,17 @@ class GalleryModel(QAbstractListModel):
         return item
 
     def row_of(self, item_id: int) -> int:
+        """The row showing ``item_id``, or -1. A binary search while the rows are in one
+        time order (a linear scan of 100 000 ids costs milliseconds; this, microseconds)."""
+        ids = self._ids
+        if not self._by_model:
+            if self._query.sort == "oldest":
+                i = bisect_left(ids, item_id)
+            else:
+                i = bisect_left(ids, -item_id, key=lambda v: -v)
+            return i if i < len(ids) and ids[i] == item_id else -1
         try:
-            return self._ids.index(item_id)
+            return ids.index(item_id)
         except ValueError:
             return -1
 

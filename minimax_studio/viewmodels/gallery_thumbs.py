@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import QImage
 
 from minimax_studio.core import thumbnails
@@ -38,8 +38,8 @@ log = logging.getLogger(__name__)
 __all__ = ["Thumb", "ThumbnailLoader"]
 
 WORKERS = 2
-#: Decoded thumbnails kept in memory: ~256×256×4 bytes each at most.
-CACHE_BYTES = 48 * 1024 * 1024
+#: Decoded thumbnails kept in memory (at cell size: ~75 KB each at the default size).
+CACHE_BYTES = 32 * 1024 * 1024
 THUMB_SIZE = 256
 
 
@@ -83,9 +83,10 @@ def _why_no_preview(item: LibraryItem) -> str:
     return "The image could not be decoded."
 
 
-def load_thumb_sync(item: LibraryItem, cache_dir: Path, size: int = THUMB_SIZE
-                    ) -> tuple[Thumb, Path | None]:
-    """Blocking: make (or find) the thumbnail and decode it. Never raises for a bad file."""
+def load_thumb_sync(item: LibraryItem, cache_dir: Path, size: int = THUMB_SIZE,
+                    fit: QSize | None = None) -> tuple[Thumb, Path | None]:
+    """Blocking: make (or find) the thumbnail, decode it and scale it to ``fit`` (the grid's
+    picture area), so the GUI thread only blits it. Never raises for a bad file."""
     if not item.path.exists():
         return Thumb(problem="The file is missing.", missing=True), None
     made: Path | None = None
@@ -98,9 +99,13 @@ def load_thumb_sync(item: LibraryItem, cache_dir: Path, size: int = THUMB_SIZE
     img = QImage(str(made))
     if img.isNull():
         return Thumb(problem="The preview could not be read."), None
-    if max(img.width(), img.height()) > size:
-        img = img.scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio,
+    box = fit if fit is not None and not fit.isEmpty() else QSize(size, size)
+    if img.width() > box.width() or img.height() > box.height():
+        img = img.scaled(box, Qt.AspectRatioMode.KeepAspectRatio,
                          Qt.TransformationMode.SmoothTransformation)
+    if img.format() != QImage.Format.Format_ARGB32_Premultiplied:
+        # The raster paint engine's native format: drawing it is a plain copy.
+        img = img.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
     return Thumb(image=img), (made if made != item.thumb_path else None)
 
 
@@ -128,6 +133,7 @@ class ThumbnailLoader(QObject):
         self._wake = asyncio.Event()
         self._started = False
         self._key = f"gallery-thumbs:{id(self):x}"
+        self._fit = QSize(THUMB_SIZE, THUMB_SIZE)
         self.made = 0  # thumbnails decoded (benchmarks, tests)
         self.dropped = 0  # requests cancelled because their cell scrolled away
 
@@ -154,6 +160,18 @@ class ThumbnailLoader(QObject):
         for item_id in [i for i in self._pending if i not in ids]:
             del self._pending[item_id]
             self.dropped += 1
+
+    def set_fit(self, size: QSize) -> None:
+        """The picture area of a cell: thumbnails are scaled to it in the workers. A new
+        size drops the decoded ones (they are read again, from the disk cache, as painted)."""
+        if size != self._fit:
+            self._fit = QSize(size)
+            self._cache.clear()
+            self._cached_bytes = 0
+
+    @property
+    def fit(self) -> QSize:
+        return QSize(self._fit)
 
     def forget(self, item_id: int) -> None:
         """The item changed (file located, replaced): make its thumbnail again."""
@@ -197,7 +215,8 @@ class ThumbnailLoader(QObject):
             item_id, item = self._pending.popitem(last=True)
             self._running.add(item_id)
             try:
-                thumb, made = await asyncio.to_thread(load_thumb_sync, item, self._cache_dir)
+                thumb, made = await asyncio.to_thread(load_thumb_sync, item, self._cache_dir,
+                                                      THUMB_SIZE, QSize(self._fit))
             except Exception:  # a bug, not a bad file: log it, keep the grid going
                 log.exception("thumbnail for item %s failed", item_id)
                 thumb, made = Thumb(problem="The preview failed."), None

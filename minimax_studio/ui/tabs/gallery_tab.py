@@ -168,7 +168,7 @@ class GalleryTab(QWidget):
         self.model.rowsInserted.connect(self._update_page)
         self.model.rowsRemoved.connect(self._update_page)
         self.model.itemUpdated.connect(self._item_updated)
-        self.model.loadingChanged.connect(lambda _on: self._update_page())
+        self.model.loadingChanged.connect(self._loading_changed)
         self.grid.selectionModel().selectionChanged.connect(self._selection_changed)
         self.grid.cellSizeChanged.connect(self.size_slider.setValue)
         self.size_slider.valueChanged.connect(self.grid.set_cell_size)
@@ -181,8 +181,8 @@ class GalleryTab(QWidget):
         self._choices_timer.setInterval(CHOICES_REFRESH_MS)
         self._choices_timer.timeout.connect(self.refresh_choices)
         self._last_library_total = -1
+        self._choices_read = False
         self.model.start()
-        self.refresh_choices()
         self._update_page()
 
     # --- the contract for the detail pane and actions ----------------------------------
@@ -248,6 +248,14 @@ class GalleryTab(QWidget):
             self.stack.setCurrentWidget(self.empty_library)
         else:
             self.stack.setCurrentWidget(self.no_matches)
+
+    def _loading_changed(self, loading: bool) -> None:
+        self._update_page()
+        if not loading and not self._choices_read:
+            # The filters' choices (the account list scans the index) are read after the
+            # first screen, so they never queue in front of it on the index's thread.
+            self._choices_read = True
+            QTimer.singleShot(300, self.refresh_choices)
 
     def _item_updated(self, item_id: int) -> None:
         self.loader.forget(item_id)

@@ -1,18 +1,17 @@
 """Paints one Gallery cell: thumbnail (or placeholder / "can't preview" / missing), badges
 for kind, ×N and favorite, duration, and the start of the prompt. No widget per item.
 
-Why pixmaps are cached here at the cell's size: the loader keeps 256-pixel ``QImage``s;
-scaling each one on every paint would cost the GUI thread a smooth resample per visible
-cell per frame while scrolling. Scaled once, a cell is a plain blit.
+Thumbnails arrive already scaled to the cell's picture area (in the loader's workers), in
+the raster engine's own pixel format: painting one is a copy, never a resample on the GUI
+thread while scrolling.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen, QPixmap
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from minimax_studio.ui.theme import colors, is_dark
@@ -28,8 +27,6 @@ _Index = QModelIndex | QPersistentModelIndex
 CAPTION_H = 22
 PAD = 4
 _GLYPH = {"video": "▶", "image": "▨", "audio": "♪"}
-#: Scaled pixmaps kept (the visible cells of a large window, twice over).
-PIXMAP_CACHE = 400
 
 
 def format_duration(seconds: float | None) -> str:
@@ -56,7 +53,6 @@ class GalleryDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self.loader = loader
         self._cell = 180
-        self._pixmaps: OrderedDict[int, QPixmap] = OrderedDict()
         #: the frame of the video playing under the pointer (item id, frame)
         self.hover_frame: tuple[int, QImage] | None = None
 
@@ -66,9 +62,7 @@ class GalleryDelegate(QStyledItemDelegate):
         return self._cell
 
     def set_cell(self, px: int) -> None:
-        if px != self._cell:
-            self._cell = px
-            self._pixmaps.clear()
+        self._cell = px
 
     def image_rect(self, cell: QRect) -> QRect:
         return QRect(cell.x() + PAD, cell.y() + PAD, cell.width() - 2 * PAD,
@@ -78,7 +72,7 @@ class GalleryDelegate(QStyledItemDelegate):
         return QSize(self._cell, self._cell * 3 // 4 + CAPTION_H + 2 * PAD)
 
     def forget(self, item_id: int) -> None:
-        self._pixmaps.pop(item_id, None)
+        """Kept for callers; the delegate holds no per-item state (the loader does)."""
 
     # --- painting ---------------------------------------------------------------------
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
@@ -108,11 +102,11 @@ class GalleryDelegate(QStyledItemDelegate):
         base_font = QFont(option.font)  # type: ignore[attr-defined]
         painter.setFont(base_font)
         if self.hover_frame is not None and self.hover_frame[0] == item.id:
-            self._draw_image(painter, img_rect, self.hover_frame[1], None)
+            self._draw_image(painter, img_rect, self.hover_frame[1])
         elif thumb is not None and thumb.missing:
             self._draw_missing(painter, img_rect, c.error)
         elif thumb is not None and thumb.image is not None:
-            self._draw_image(painter, img_rect, thumb.image, item.id)
+            self._draw_image(painter, img_rect, thumb.image)
         else:
             self._draw_placeholder(painter, img_rect, item, thumb, pal.text().color(), c.warning)
         painter.setFont(base_font)
@@ -133,22 +127,15 @@ class GalleryDelegate(QStyledItemDelegate):
             painter.drawRoundedRect(tile.adjusted(1, 1, -1, -1), 6, 6)
         painter.restore()
 
-    def _draw_image(self, painter: QPainter, r: QRect, image: QImage, key: int | None) -> None:
-        pix = self._pixmaps.get(key) if key is not None else None
-        if pix is None:
-            scaled = image.scaled(r.size(), Qt.AspectRatioMode.KeepAspectRatio,
-                                  Qt.TransformationMode.SmoothTransformation
-                                  if key is not None else Qt.TransformationMode.FastTransformation)
-            pix = QPixmap.fromImage(scaled)
-            if key is not None:
-                self._pixmaps[key] = pix
-                while len(self._pixmaps) > PIXMAP_CACHE:
-                    self._pixmaps.popitem(last=False)
-        else:
-            self._pixmaps.move_to_end(key)  # type: ignore[arg-type]
-        x = r.x() + (r.width() - pix.width()) // 2
-        y = r.y() + (r.height() - pix.height()) // 2
-        painter.drawPixmap(x, y, pix)
+    def _draw_image(self, painter: QPainter, r: QRect, image: QImage) -> None:
+        w, h = image.width(), image.height()
+        if w > r.width() + 1 or h > r.height() + 1:
+            # Made for a larger cell (the size is changing): a fast scale until the loader
+            # sends the one made for this size.
+            image = image.scaled(r.size(), Qt.AspectRatioMode.KeepAspectRatio,
+                                 Qt.TransformationMode.FastTransformation)
+            w, h = image.width(), image.height()
+        painter.drawImage(r.x() + (r.width() - w) // 2, r.y() + (r.height() - h) // 2, image)
 
     def _draw_placeholder(self, painter: QPainter, r: QRect, item: LibraryItem,
                           thumb: Thumb | None, text: QColor, warn: str) -> None:

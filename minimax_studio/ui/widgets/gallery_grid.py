@@ -102,6 +102,9 @@ class GalleryGrid(QListView):
         self.delegate.set_cell(cell)
         probe = self.delegate.sizeHint(QStyleOptionViewItem(), QModelIndex())
         self.setGridSize(QSize(cell + GAP, probe.height() + GAP))
+        if self.loader is not None:
+            self.loader.set_fit(self.delegate.image_rect(QRect(0, 0, probe.width(),
+                                                              probe.height())).size())
         self.scheduleDelayedItemsLayout()
 
     def resizeEvent(self, event: Any) -> None:
@@ -147,12 +150,10 @@ class GalleryGrid(QListView):
         model = self.model()
         if model is None:
             return
-        rows = self.visible_rows()
         row_of = getattr(model, "row_of", None)
         row = row_of(item_id) if callable(row_of) else -1
-        if row in rows:
-            self.delegate.forget(item_id)
-            self.update(model.index(row, 0))
+        if row >= 0:
+            self.update(model.index(row, 0))  # Qt skips it when the cell is off screen
 
     # --- hover to play ----------------------------------------------------------------
     def mouseMoveEvent(self, event: Any) -> None:
