@@ -18,14 +18,25 @@ from PySide6.QtWidgets import QApplication
 
 from minimax_studio.app import Studio
 from minimax_studio.core.secrets import TokenStore
+from minimax_studio.logs import _PATTERNS as _LOG_PATTERNS
 from minimax_studio.paths import app_paths
 from minimax_studio.sandbox import Sandbox
 from minimax_studio.viewmodels.services import Services
 
-SECRET_PATTERNS = (
-    re.compile(r"user:\d+-[A-Za-z0-9]{8,}(?![A-Za-z0-9:])"),  # useapi tokens
-    re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+"),  # JWTs
-)
+# The very patterns the log redaction uses (Bearer values, useapi tokens with "_"/"-" and
+# URL-encoded colons, JWTs): a scan with its own, narrower regex would pass files the
+# redaction itself would have scrubbed.
+SECRET_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = _LOG_PATTERNS
+
+
+def token_shaped(text: str) -> list[str]:
+    """Every token-shaped piece of ``text`` that is not already the redaction's marker."""
+    found = []
+    for pattern, replacement in SECRET_PATTERNS:
+        for match in pattern.finditer(text):
+            if match.group(0) != match.expand(replacement):  # "Bearer [redacted]" is fine
+                found.append(match.group(0))
+    return found
 
 
 def secrets_on_disk(home: Path, known: list[str]) -> list[str]:
@@ -34,7 +45,7 @@ def secrets_on_disk(home: Path, known: list[str]) -> list[str]:
     hits = []
     for path in sorted(p for p in home.rglob("*") if p.is_file()):
         text = path.read_bytes().decode("utf-8", errors="replace")
-        if any(k and k in text for k in known) or any(p.search(text) for p in SECRET_PATTERNS):
+        if any(k and k in text for k in known) or token_shaped(text):
             hits.append(str(path.relative_to(home)))
     return hits
 
