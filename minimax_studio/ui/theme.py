@@ -1,7 +1,12 @@
 """Light / dark palettes on the Fusion style; "system" follows the OS colour scheme live.
 
-Colours that carry meaning (warning, error, ok, sandbox badge) live in ``Colors`` so every
-widget picks the variant that reads on the current background.
+Colours that carry meaning (warning, error, ok, sandbox badge, job states) live in
+``Colors`` so every widget picks the variant that reads on the current background.
+
+Every text colour here, and the palette's text roles, meet WCAG AA (4.5:1) on the window,
+base and button backgrounds of their theme; tests/ui/test_theme_contrast.py measures it.
+Secondary text uses the palette's PlaceholderText, set explicitly (Fusion's light default
+is black at half opacity, about 4:1 on the window grey).
 """
 
 from __future__ import annotations
@@ -25,14 +30,23 @@ class Colors:
     badge_bg: str
     badge_fg: str
     muted: str
+    #: job states in the jobs list (running ones use ``running``)
+    moderated: str
+    attention: str
+    running: str
+    #: the palette's secondary text and selection (set on the QPalette)
+    placeholder: str
+    highlight: str
 
 
-LIGHT = Colors(ok="#2e7d32", warning="#9a5b00", error="#c62828", error_bg="#fdecea",
+LIGHT = Colors(ok="#256b29", warning="#9a5b00", error="#c62828", error_bg="#fdecea",
                warning_bg="#fff4e0", info_bg="#e8f1fb", badge_bg="#6a1b9a", badge_fg="#ffffff",
-               muted="#5f6368")
+               muted="#5f6368", moderated="#ad1457", attention="#a33f00", running="#1f5f9e",
+               placeholder="#5f6368", highlight="#1f5f9e")
 DARK = Colors(ok="#81c784", warning="#ffb74d", error="#ef9a9a", error_bg="#4a2323",
-              warning_bg="#4a3a1a", info_bg="#1e3347", badge_bg="#ab47bc", badge_fg="#ffffff",
-              muted="#a0a4a8")
+              warning_bg="#4a3a1a", info_bg="#1e3347", badge_bg="#8e24aa", badge_fg="#ffffff",
+              muted="#a9adb2", moderated="#f48fb1", attention="#ffab70", running="#8ab4f8",
+              placeholder="#a9adb2", highlight="#3d6fb6")
 
 _dark = False
 _palette_set = False
@@ -69,7 +83,7 @@ def _dark_palette() -> QPalette:
         (QPalette.ColorRole.ButtonText, text), (QPalette.ColorRole.BrightText, QColor("#ff6b6b")),
         (QPalette.ColorRole.Link, QColor("#8ab4f8")), (QPalette.ColorRole.Highlight, QColor("#3d6fb6")),
         (QPalette.ColorRole.HighlightedText, QColor("#ffffff")),
-        (QPalette.ColorRole.PlaceholderText, QColor("#9a9a9a")),
+        (QPalette.ColorRole.PlaceholderText, QColor(DARK.placeholder)),
         (QPalette.ColorRole.Mid, QColor("#45484c")), (QPalette.ColorRole.Dark, QColor("#18191b")),
     ):
         p.setColor(role, color)
@@ -79,13 +93,23 @@ def _dark_palette() -> QPalette:
     return p
 
 
+def _light_palette(base: QPalette) -> QPalette:
+    """Fusion's light palette with readable secondary text and selection."""
+    p = QPalette(base)
+    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+        p.setColor(group, QPalette.ColorRole.PlaceholderText, QColor(LIGHT.placeholder))
+        p.setColor(group, QPalette.ColorRole.Highlight, QColor(LIGHT.highlight))
+        p.setColor(group, QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
+    return p
+
+
 def apply_theme(app: QApplication, choice: str = "system") -> bool:
     """Apply "system" / "light" / "dark"; returns True when the result is dark."""
     global _dark, _palette_set
     dark = system_is_dark() if choice == "system" else choice == "dark"
     if app.style().name().lower() != "fusion":
         app.setStyle("Fusion")
-    app.setPalette(_dark_palette() if dark else app.style().standardPalette())
+    app.setPalette(_dark_palette() if dark else _light_palette(app.style().standardPalette()))
     _dark, _palette_set = dark, True
     return dark
 
@@ -100,8 +124,11 @@ def apply_startup_theme(app: QApplication, choice: str = "system") -> bool:
         app.setPalette(_dark_palette())
         _palette_set = True
     elif choice == "light" and system_is_dark():
-        app.setPalette(app.style().standardPalette())
+        app.setPalette(_light_palette(app.style().standardPalette()))
         _palette_set = True
+    else:  # the platform's light palette, with readable secondary text (cheap: no style)
+        app.setPalette(_light_palette(app.palette()))
+        _palette_set = True  # the palette no longer tells the OS scheme: ask the style hints
     _dark = dark
     return dark
 

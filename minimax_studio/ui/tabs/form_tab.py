@@ -45,7 +45,11 @@ from minimax_studio.viewmodels.job_rows import outcome_sentence
 if TYPE_CHECKING:
     from minimax_studio.viewmodels.form_common import FormModel
 
-ERROR_STYLE = "color: #c62828;"
+def error_style() -> str:
+    """Red that reads on the current theme's background (WCAG AA in light and dark)."""
+    return f"color: {colors().error};"
+
+
 #: A setting (label, editor, its problem sentence) never grows wider than this.
 ROW_MAX_WIDTH = 300
 #: The narrowest the form pane and the jobs/preview pane get when the splitter is dragged.
@@ -68,7 +72,7 @@ class FieldRow(QWidget):
         self.label = QLabel(title, self)
         self.problem = QLabel(self)
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet(ERROR_STYLE)
+        self.problem.setStyleSheet(error_style())
         self.problem.hide()
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -106,7 +110,7 @@ class FormTab(QWidget):
         self.prompt_problem = QLabel(self.body)
         self.prompt_problem.setObjectName("promptProblem")
         self.prompt_problem.setWordWrap(True)
-        self.prompt_problem.setStyleSheet(ERROR_STYLE)
+        self.prompt_problem.setStyleSheet(error_style())
         self.settings = QWidget(self.body)
         self.settings_box = QVBoxLayout(self.settings)
         self.settings_box.setContentsMargins(0, 0, 0, 0)
@@ -144,7 +148,7 @@ class FormTab(QWidget):
         self.general_problem = QLabel(self)
         self.general_problem.setObjectName("generalProblem")
         self.general_problem.setWordWrap(True)
-        self.general_problem.setStyleSheet(ERROR_STYLE)
+        self.general_problem.setStyleSheet(error_style())
         self.cost = CostLabel(self)
         self.generate = QPushButton("Generate", self)
         self.generate.setObjectName("generate")
@@ -459,5 +463,5 @@ class FormTab(QWidget):
         self.status.setText(message)
 
     def _on_failed(self, message: str) -> None:
-        self.status.setStyleSheet(ERROR_STYLE)
+        self.status.setStyleSheet(error_style())
         self.status.setText(f"Not submitted: {message}")

@@ -32,6 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from minimax_studio.ui.theme import colors
+
 TILE = QSize(150, 100)
 _FILTERS = {
     "image": "Images (*.png *.jpg *.jpeg *.webp)",
@@ -76,7 +78,7 @@ class DropSlot(QFrame):
         self.reason = QLabel(self)
         self.reason.setObjectName("slotReason")
         self.reason.setWordWrap(True)
-        self.reason.setStyleSheet("color: #c62828; font-size: 11px;")
+        self.reason.setStyleSheet(f"color: {colors().error}; font-size: 11px;")
         self.progress = QProgressBar(self)
         self.progress.setObjectName("slotProgress")
         self.progress.setRange(0, 100)
@@ -152,7 +154,7 @@ class DropSlot(QFrame):
         return " or ".join({"image": "an image", "video": "a video", "audio": "audio"}[k] for k in order)
 
     def _restyle(self) -> None:
-        color = {"rejected": "#c62828", "ok": "palette(mid)"}.get(self._status, "palette(mid)")
+        color = {"rejected": colors().error}.get(self._status, "palette(mid)")
         style = "solid" if self._status in ("ok", "rejected", "checking") else "dashed"
         if self._hover:
             color, style = "palette(highlight)", "solid"

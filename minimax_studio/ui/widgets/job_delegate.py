@@ -28,6 +28,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from minimax_studio.ui.theme import colors, is_dark
 from minimax_studio.viewmodels.job_rows import RowView
 from minimax_studio.viewmodels.jobs_model import JobRole
 
@@ -38,15 +39,21 @@ THUMB = 64
 PAD = 8
 BAR_W = 90
 
-# State colours: green done, red failed/moderated, amber needs attention, grey cancelled;
-# running states use the palette's highlight so they follow the theme.
-STATE_COLORS = {
-    "completed": QColor("#2e7d32"),
-    "failed": QColor("#c62828"),
-    "moderated": QColor("#ad1457"),
-    "needs_attention": QColor("#e65100"),
-    "cancelled": QColor("#757575"),
-}
+# State colours: green done, red failed, pink moderated, amber needs attention, grey
+# cancelled, blue running — from the theme, so each reads on its own background (AA).
+_STATE_COLORS: dict[bool, dict[str, QColor]] = {}
+
+
+def state_colors() -> dict[str, QColor]:
+    dark = is_dark()
+    table = _STATE_COLORS.get(dark)
+    if table is None:
+        c = colors()
+        table = {"completed": QColor(c.ok), "failed": QColor(c.error),
+                 "moderated": QColor(c.moderated), "needs_attention": QColor(c.attention),
+                 "cancelled": QColor(c.muted), "": QColor(c.running)}
+        _STATE_COLORS[dark] = table
+    return table
 _VCENTER = Qt.AlignmentFlag.AlignVCenter
 _RIGHT = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight
 _ELIDE = Qt.TextElideMode.ElideRight
@@ -145,7 +152,8 @@ class JobDelegate(QStyledItemDelegate):
         if row.progress is not None:
             self._paint_bar(painter, QRect(sx, y3 + 3, BAR_W, line_h - 6), row.progress, pal, selected)
             sx += BAR_W + PAD
-        color = text_color if selected else STATE_COLORS.get(row.state) or pal.color(QPalette.ColorRole.Highlight)
+        table = state_colors()
+        color = text_color if selected else table.get(row.state) or table[""]
         painter.setFont(f.bold)
         painter.setPen(color)
         st_w = max(0, right - el_w - sx)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from minimax_studio.ui.theme import colors
 from minimax_studio.ui.widgets.flow_layout import FlowLayout
 
 MAX_CAMERA_MOVES = 3
@@ -222,4 +223,4 @@ class PromptEditor(QWidget):
         n = len(self.edit.toPlainText())
         over = self._limit and n > self._limit
         self.counter.setText(f"{n:,} / {self._limit:,} characters" if self._limit else f"{n:,}")
-        self.counter.setStyleSheet("color: #c62828; font-weight: 600;" if over else "")
+        self.counter.setStyleSheet(f"color: {colors().error}; font-weight: 600;" if over else "")

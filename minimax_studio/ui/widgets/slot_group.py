@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from minimax_studio.ui.theme import colors
 from minimax_studio.ui.widgets.drop_slot import DropSlot, local_files
 from minimax_studio.ui.widgets.flow_layout import FlowLayout
 
@@ -51,7 +52,7 @@ class SlotGroup(QWidget):
         self.problem = QLabel(self)
         self.problem.setObjectName("groupProblem")
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color: #c62828;")
+        self.problem.setStyleSheet(f"color: {colors().error};")
         if single:  # keep the sentence as narrow as the tile it belongs to
             self.problem.setMaximumWidth(220)
             self.note.setMaximumWidth(220)
