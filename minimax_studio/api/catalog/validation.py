@@ -35,6 +35,9 @@ _BRACKETS = re.compile(r"\[([^\[\]]*)\]")
 _MOVE_NAMES = {m.strip("[]").lower() for m in CAMERA_MOVES}
 _VIDEO_SLOT = re.compile(r"(fileID|videoFileID|audioFileID)(\d*)", re.ASCII)
 _IMAGE_SLOT = re.compile(r"referenceFileId(\d+)", re.ASCII)
+# int() refuses strings over 4 300 digits with a bare ValueError (a traceback in a sheet
+# check, a 500 in the sandbox): longer numbers than any the API has stay text / "too big".
+_MAX_DIGITS = 9
 
 
 # --- multipart coercion --------------------------------------------------------------
@@ -54,10 +57,20 @@ def coerce_form_values(body: Mapping[str, Any]) -> dict[str, Any]:
                 out[key] = False
     for key in _INT_FIELDS:
         value = out.get(key)
-        if (isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+\s*", value, re.ASCII)) \
-                or (isinstance(value, float) and value.is_integer()):
+        number = re.fullmatch(r"\s*([+-]?)(\d+)\s*", value, re.ASCII) \
+            if isinstance(value, str) else None
+        if number and _slot_number(number.group(2)) < 10 ** _MAX_DIGITS:
+            out[key] = _slot_number(number.group(2)) * (-1 if number.group(1) == "-" else 1)
+        elif isinstance(value, float) and value.is_integer():
             out[key] = int(value)
     return out
+
+
+def _slot_number(digits: str) -> int:
+    """A number written in ASCII digits (zero padding allowed); an absurdly long one is
+    simply "too big" (10**_MAX_DIGITS)."""
+    digits = digits.lstrip("0") or "0"
+    return int(digits) if len(digits) <= _MAX_DIGITS else 10 ** _MAX_DIGITS
 
 
 # --- small helpers --------------------------------------------------------------------
@@ -109,7 +122,8 @@ def _common(b: Mapping[str, Any], *, max_jobs: bool) -> list[Problem]:
 def find_mentions(prompt: str) -> list[tuple[str, int, str]]:
     """[(kind, n, as written)] for every @ImageN / @VideoN / @AudioN in the prompt;
     case-insensitive and tolerant of zero padding (@ImAgE001 is @Image1)."""
-    return [(m.group(1).lower(), int(m.group(2)), m.group(0)) for m in _MENTION.finditer(prompt)]
+    return [(m.group(1).lower(), _slot_number(m.group(2)), m.group(0))
+            for m in _MENTION.finditer(prompt)]
 
 
 def _prompt_problems(prompt: Any, *, limit: int, model_id: str, required: bool,
@@ -266,7 +280,7 @@ def _video_slot_problems(m: VideoModel, b: Mapping[str, Any], slots: Mapping[str
             continue
         match = _VIDEO_SLOT.fullmatch(field)
         base, num = (match.group(1), match.group(2)) if match else (field, "")
-        if num.startswith("0") or (base == "fileID" and (num == "1" or (num and int(num) > 14))) \
+        if num.startswith("0") or (base == "fileID" and (num == "1" or (num and _slot_number(num) > 14))) \
                 or (base != "fileID" and not num):
             out.append(Problem(field, f"{field} is not a field the API knows; image slots are "
                                       "fileID, fileID2 … fileID14, video and audio slots "
@@ -477,7 +491,7 @@ def _image_slot_problems(m: ImageModel, b: Mapping[str, Any], refs: Mapping[str,
     for field in refs:
         if field in fields:
             continue
-        n = int(field[len("referenceFileId"):])
+        n = _slot_number(field[len("referenceFileId"):])
         if not m.max_references:
             out.append(Problem(field, f"{field}: {m.id} takes no reference images"
                                       + (" (use characterFileId)." if m.character_reference
