@@ -174,3 +174,36 @@ async def test_a_sheet_row_gets_one_job_whoever_asks(tmp_path: Path) -> None:
     finally:
         await one.close()
         await two.close()
+
+
+async def test_an_older_journal_that_shared_a_remote_id_gives_it_to_the_first_job(tmp_path: Path) -> None:
+    # A journal written before remote_claims (schema 2), where the old reconcile gave two
+    # jobs one remote id and two runs made two jobs for one sheet row: opening it keeps
+    # each with its first job, so nothing else can take them again.
+    from minimax_studio.core.db import Database
+    from minimax_studio.core.journal_schema import MIGRATIONS
+
+    path = tmp_path / "journal.sqlite3"
+    old = await Database.open(path, MIGRATIONS[:2])
+    rid = "user:1-minimax:2-video:3"
+
+    def insert(conn: sqlite3.Connection) -> list[int]:
+        with conn:
+            return [int(conn.execute(
+                "INSERT INTO jobs (kind, state, request, remote_ids, batch_key, batch_row, created_at, "
+                "updated_at) VALUES ('video', 'completed', '{}', ?, 'sheet', 1, '2026-01-01', '2026-01-01')",
+                (f'["{rid}"]',)).lastrowid or 0) for _ in range(2)]
+
+    ids = await old.run(insert)
+    await old.close()
+    journal = await Journal.open(path)
+    try:
+        assert await journal.remote_owner(rid) == ids[0]
+        assert await journal.claim_remote_ids(ids[1], [rid]) == {rid: ids[0]}
+        from minimax_studio.core.journal import RowTaken
+
+        with pytest.raises(RowTaken) as taken:
+            await journal.create_job(_job(batch_key="sheet", batch_row=1))
+        assert taken.value.job_id == ids[0]
+    finally:
+        await journal.close()
