@@ -15,6 +15,14 @@ renewing (killed, crashed) for ``lease_seconds``. Jobs another engine runs stay 
 (``jobs``/``get``/``wait``) and their changes are re-emitted as events on that tick. Every
 journal write for a job carries "still mine?" (``_save``): an engine that finds a job
 taken over (it was suspended past its lease) stops working on it without writing.
+
+A remote job belongs to one local job: its id is claimed in the journal
+(``Journal.claim_remote_ids``, one transaction) before a job takes it, whether from a
+create's answer or from reconciling a lost one (``core.reconcile``); a job whose result
+another job already filed never counts as completed. Polling ends on ``statusFinal``
+whatever the code, and after a per-kind limit (``core.poll_limits``). Whether the API
+answers at all is ``contact`` (``core.contact``): the waiting reason a row, the status
+bar and the batch show.
 """
 
 from __future__ import annotations
