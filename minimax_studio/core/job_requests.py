@@ -3,6 +3,7 @@ anything is journaled or sent (the batch command lists every problem of a sheet 
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +33,24 @@ def validate_request(kind: JobKind, request: dict[str, Any]) -> list[str]:
     problems.extend(f"{p.field}: {p.message}" if p.field and not p.message.startswith(p.field)
                     else p.message for p in fn(request))
     for slot, value in file_slots(request).items():
-        if file_id_account(value) is None and not Path(value).is_file():
-            problems.append(f"{slot}: the file {value} does not exist.")
+        if file_id_account(value) is None and (problem := _missing_file(slot, value)):
+            problems.append(problem)
     return problems
+
+
+def _missing_file(slot: str, value: str) -> str | None:
+    """None when ``value`` is a file; else why not, as a sentence. The OS may refuse even to
+    look (a name over 255 bytes, a path over 4096, a folder we may not enter): that is a
+    problem with the request, never an OSError out of the check."""
+    try:
+        if Path(value).is_file():
+            return None
+    except OSError as exc:
+        shown = value if len(value) <= 60 else value[:57] + "…"
+        if exc.errno == errno.ENAMETOOLONG:
+            return f"{slot}: {shown} is too long to be a file path."
+        return f"{slot}: the file {shown} cannot be read ({exc.strerror or exc})."
+    return f"{slot}: the file {value} does not exist."
 
 
 def request_cost(kind: JobKind, request: dict[str, Any]) -> tuple[str | None, int | None]:
