@@ -213,6 +213,15 @@ class GalleryActions(QObject):
         tb = self.tab.toolbar
         for act in (self.favorite, self.remix, self.first_frame, self.export, self.delete):
             tb.addAction(act)
+        # Everything the context menu has, for people who do not right-click.
+        self.more_button = QToolButton(self.tab)
+        self.more_button.setObjectName("galleryMore")
+        self.more_button.setText("More")
+        self.more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.more_menu = QMenu(self.more_button)
+        self._fill_item_menu(self.more_menu)
+        self.more_button.setMenu(self.more_menu)
+        tb.addWidget(self.more_button)
         tb.addSeparator()
         tb.addAction(self.add_files)
         tb.addWidget(self.import_button)
@@ -314,18 +323,17 @@ class GalleryActions(QObject):
             if idx.isValid():
                 self.tab.grid.setCurrentIndex(idx)
         menu = QMenu(self.tab.grid)
+        self._fill_item_menu(menu)
+        menu.exec(self.tab.grid.viewport().mapToGlobal(pos))
+
+    def _fill_item_menu(self, menu: QMenu) -> None:
         for act in (self.favorite, self.tags, self.copy_prompt, None, self.remix, self.first_frame,
                     self.reference, None, self.open, self.reveal, self.export, None, self.delete,
-                    self.delete_remote, self.remove):
+                    self.delete_remote, self.remove, self.locate, None, self.undo):
             if act is None:
                 menu.addSeparator()
             else:
                 menu.addAction(act)
-        current = self.tab.current_item()
-        if current is not None and not current.exists:
-            menu.addSeparator()
-            menu.addAction(self.locate)
-        menu.exec(self.tab.grid.viewport().mapToGlobal(pos))
 
     # --- dialogs --------------------------------------------------------------------------------
     def edit_tags(self) -> None:

@@ -97,6 +97,14 @@ def detail_rows(item: GalleryItem, media: dict[str, str] | None = None) -> list[
     return [(k, v) for k, v in rows if v and v != "—"]
 
 
+def _breakable(value: str) -> str:
+    """Paths and ids have no spaces: a zero-width space after each separator lets the label
+    wrap them to the pane's width (the copy button copies the value without them)."""
+    for sep in ("/", "\\", ":", "_", "-", ","):
+        value = value.replace(sep, sep + "\u200b")
+    return value
+
+
 class GalleryDetail(QWidget):
     """Call ``show_items(selected, current)``; the buttons of a missing file emit signals."""
 
@@ -155,6 +163,8 @@ class GalleryDetail(QWidget):
         self.copy_all.clicked.connect(self.copy_details)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
+        # Rows wrap (see _breakable) instead of scrolling sideways past the copy buttons.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self.rows_widget)
         bottom = QWidget(self)
@@ -293,8 +303,9 @@ class GalleryDetail(QWidget):
             key = QLabel(label, self.rows_widget)
             key.setStyleSheet("color: palette(placeholder-text);")
             key.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-            text = QLabel(value, self.rows_widget)
+            text = QLabel(_breakable(value) if " " not in value else value, self.rows_widget)
             text.setWordWrap(True)
+            text.setMinimumWidth(40)
             text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             text.setObjectName(f"detail-{label}")
             copy = QToolButton(self.rows_widget)
