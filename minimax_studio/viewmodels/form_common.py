@@ -21,6 +21,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from minimax_studio.api import catalog
+from minimax_studio.viewmodels.error_words import human_error, plain_fields
 from minimax_studio.viewmodels.form_slots import SlotEditing, SlotState, slot_group
 from minimax_studio.viewmodels.media_check import clips_total_problem
 
@@ -310,7 +311,14 @@ class FormModel(SlotEditing, QObject):
             self._route_timer.start()  # debounced: typing does not ask the engine per key
 
     def _readable(self, problem: catalog.Problem, key: str) -> str:
-        return problem.message if key == GENERAL else strip_field_prefix(problem.field, problem.message)
+        return self.words_for(key, problem.field, problem.message)
+
+    def words_for(self, key: str, field: str, message: str) -> str:
+        """A catalog sentence as the form shows it: next to its own widget without the
+        field-name prefix; everywhere with slot labels instead of API field names."""
+        text = message if key == GENERAL else strip_field_prefix(field, message)
+        labels = {f: s.spec.label for f, s in self._slots.items()}
+        return plain_fields(text, labels)
 
     def _blocker_text(self, key: str) -> str:
         slot = self._slots.get(key)
@@ -380,7 +388,8 @@ class FormModel(SlotEditing, QObject):
         try:
             preview = await self._engine.preview_route(self.kind, body)
         except Exception as e:  # a preview is advice; never block the form on it
-            self._set_route(f"Account will be chosen at submit ({getattr(e, 'message', e)}).")
+            self._set_route(f"The account will be chosen when you press Generate "
+                            f"({human_error(e).rstrip('.')}).")
             self._set_route_block(None)
             return
         block = self._block_of(preview)
@@ -442,7 +451,7 @@ class FormModel(SlotEditing, QObject):
                 return
             job = await self._engine.submit(self.kind, request)
         except Exception as e:
-            self.submitFailed.emit(getattr(e, "message", None) or str(e) or type(e).__name__)
+            self.submitFailed.emit(human_error(e))
             return
         finally:
             self._submitting = False

@@ -19,6 +19,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QImageReader
 
 from minimax_studio.core.jobs import FINAL_STATES, Job, JobState
+from minimax_studio.viewmodels.error_words import human_reason
 from minimax_studio.viewmodels.job_actions import in_remote_queue, result_paths, state_text
 
 _IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp"}
@@ -103,7 +104,7 @@ def outcome_sentence(job: Job) -> tuple[str, str]:
     """(sentence, tone) for the line under Generate that follows the job just submitted,
     from "queued" to what really happened. tone: "" / "ok" / "error"."""
     n = f"Job #{job.id}"
-    reason = " ".join((job.reason or "").split()).rstrip(".")
+    reason = human_reason(job.reason).rstrip(".")
     state = job.state
     if state is JobState.COMPLETED:
         return f"{n} is done — {cost_outcome(job)}. The form keeps its values for your next variation.", "ok"
@@ -149,7 +150,7 @@ def row_view(job: Job, elapsed: str) -> RowView:
         state_text=state_text(job),
         progress=(job.progress if job.state in BAR_STATES and job.progress is not None
                   and not in_remote_queue(job) else None),
-        reason=" ".join((job.reason or "").split()),
+        reason=human_reason(job.reason),  # the raw text stays in the tooltip / details
         elapsed=elapsed,
         running=not job.is_final,
     )

@@ -124,5 +124,5 @@ class VideoFormModel(FormModel):
             probe["fileID"] = "first.png"
         for p in self._validate(probe):
             if p.field == "end_frame_fileID":
-                return p.message
+                return self.words_for(p.field, p.field, p.message)
         return None

@@ -12,7 +12,6 @@ from PySide6.QtGui import QColor, QImage
 
 from minimax_studio.api import catalog
 from minimax_studio.ui.tabs.image_tab import ImageTab
-from minimax_studio.viewmodels.form_common import strip_field_prefix
 from minimax_studio.viewmodels.image_form import ImageFormModel
 from tests import media_files as mf
 from tests.ui.form_ui import (
@@ -111,7 +110,8 @@ def test_invalid_prompts_are_blocked_with_a_visible_reason(qtbot: Any, tab: Imag
             settle(qtbot, tab)
             if problems:
                 assert not tab.generate.isEnabled(), (model_id, prompt)
-                assert strip_field_prefix(problems[0].field, problems[0].message) in visible_text(tab), (model_id, prompt)
+                words = tab.form.words_for(problems[0].field, problems[0].field, problems[0].message)
+                assert words in visible_text(tab), (model_id, prompt)
 
 
 @pytest.mark.parametrize("model_id", list(catalog.IMAGE_MODELS))

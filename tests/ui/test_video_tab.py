@@ -3,6 +3,7 @@ what is wrong, press Ctrl+Enter."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from PySide6.QtGui import QColor, QImage
 
 from minimax_studio.api import catalog
 from minimax_studio.ui.tabs.video_tab import VideoTab
-from minimax_studio.viewmodels.form_common import strip_field_prefix
+from minimax_studio.viewmodels.form_common import VALUE_FIELDS
 from minimax_studio.viewmodels.video_form import VideoFormModel
 from tests import media_files as mf
 from tests.ui.form_ui import (
@@ -27,6 +28,7 @@ from tests.ui.form_ui import (
 )
 from tests.viewmodels.form_support import file_for, full_video_request
 
+API_FIELD = re.compile(r"(?<![\w@])(?:\w*fileID\d*|aspectRatio|promptOptimization)(?!\w)")
 FAMILIES: dict[str, list[str]] = {}
 for _id, _m in catalog.VIDEO_MODELS.items():
     FAMILIES.setdefault(_m.family, []).append(_id)
@@ -123,7 +125,7 @@ def _invalid_cases() -> list[tuple[str, dict[str, Any], str]]:
                         body["end_frame_fileID"] = "END"
                     problems = catalog.validate_video_request(body)
                     if problems:
-                        cases.append((model_id, body, strip_field_prefix(problems[0].field, problems[0].message)))
+                        cases.append((model_id, body, (problems[0].field, problems[0].message)))
     return cases
 
 
@@ -133,7 +135,7 @@ def test_every_invalid_combination_is_blocked_with_a_visible_reason(qtbot: Any, 
     end = mf.png(tmp_path / "end.png", 1280, 720, color="#000000")
     cases = _invalid_cases()
     assert len(cases) >= len(catalog.VIDEO_MODELS)  # at least the over-long prompt everywhere
-    for model_id, body, message in cases:
+    for model_id, body, (field, raw) in cases:
         real = {k: (str(first) if v == "FIRST" else str(end) if v == "END" else v)
                 for k, v in body.items()}
         tab.form.load_request(real)
@@ -141,7 +143,11 @@ def test_every_invalid_combination_is_blocked_with_a_visible_reason(qtbot: Any, 
         assert not tab.generate.isEnabled(), (model_id, body)
         assert tab.blocker.isVisible()
         text = visible_text(tab)
+        key = field if field in VALUE_FIELDS or field in {s.field for s in tab.form.slots()} else ""
+        message = tab.form.words_for(key, field, raw)
         assert message in text, (model_id, body, message, text)
+        # In words, not API field names (those stay for the batch command and the log).
+        assert not API_FIELD.search(text), (model_id, body, text)
 
 
 def test_sora_square_image_reason_on_the_slot(qtbot: Any, tab: VideoTab, tmp_path: Path) -> None:
