@@ -308,7 +308,8 @@ def test_enter_opens_the_full_window_viewer_and_esc_closes_it(qtbot: Any, lib: A
 
 
 def test_import_from_the_sandbox_account_with_progress_and_a_summary(qtbot: Any, qloop: Any,
-                                                                      tmp_path: Path) -> None:
+                                                                      tmp_path: Path,
+                                                                      trash: Path) -> None:
     sb = Sandbox(speed=200.0, seed=99, demo_history=True).start()
     client = MiniMaxClient(sb.token, sb.base_url)
     lib = run(qtbot, open_library(tmp_path))
@@ -338,7 +339,71 @@ def test_import_from_the_sandbox_account_with_progress_and_a_summary(qtbot: Any,
         qtbot.waitUntil(lambda: busy[-1:] == [False] and "already here" in
                         actions.import_row.label.text(), timeout=20_000)
         assert actions.import_row.label.text() == "0 imported, 4 already here."
+
+        # "Delete here and on Hailuo": the file goes to the trash, the result off the account
+        image = next(i for i in (tab.model.item_at(r) for r in range(4)) if i.kind == "image")
+        listed = [str(i.imageId) for i in run(qtbot, client.images.list(account=sb.demo_account_id))]
+        assert image.remote_id in listed
+        actions.vm.delete([image], on_hailuo=True)
+        qtbot.waitUntil(lambda: tab.model.rowCount() == 3, timeout=5000)
+        qtbot.waitUntil(lambda: image.remote_id not in [
+            str(i.imageId) for i in run(qtbot, client.images.list(account=sb.demo_account_id))],
+            timeout=5000)
+        tab.shutdown()
     finally:
         run(qtbot, lib.close())
         run(qtbot, client.aclose())
         sb.stop()
+
+
+class VideoHost(QWidget):
+    """The Video tab's form as the window mounts it, without an engine."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        from minimax_studio.ui.tabs.video_tab import VideoTab
+        from minimax_studio.viewmodels.video_form import VideoFormModel
+
+        self.form = VideoFormModel(parent=self)
+        self.view = VideoTab(self.form, self)
+        QVBoxLayout(self).addWidget(self.view)
+
+
+def test_use_as_first_frame_from_an_image_and_from_a_video_s_last_frame(
+        qtbot: Any, lib: Any) -> None:
+    import shutil
+
+    from tests.ui.test_media_preview import SANDBOX_MEDIA
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.complete()
+    host = VideoHost()
+    window.set_tab("Video", host)
+    window.pages.setCurrentWidget(window.tabs)
+    window.show()
+    image = run(qtbot, lib.add(kind="image", prompt="a kite", model="image-01",
+                               path=make_image(lib.root / "kite.png", "kite", "#c62828")))
+    clip = lib.root / "clip.mp4"
+    shutil.copy(SANDBOX_MEDIA / "clip_16x9.mp4", clip)
+    run(qtbot, lib.add(kind="video", prompt="a clip", model="MiniMax-Hailuo-02", path=clip))
+    tab = gallery(qtbot, services_for(lib), window)
+    window.set_tab("Gallery", tab)
+    window.select_tab("Gallery")
+    actions = tab.gallery_actions
+
+    tab.select_item(image.id)
+    actions.first_frame.trigger()
+    assert window.current_tab_name() == "Video"
+    qtbot.waitUntil(lambda: host.form.slot("fileID").path == image.path, timeout=3000)
+
+    window.select_tab("Gallery")
+    row = next(r for r in range(tab.model.rowCount()) if tab.model.item_at(r).kind == "video")
+    tab.grid.setCurrentIndex(tab.model.index(row))
+    actions.first_frame.trigger()  # a video: its last frame, read by the detail pane's player
+    qtbot.waitUntil(lambda: host.form.slot("fileID").path is not None
+                    and host.form.slot("fileID").path.name.endswith("-last-frame.png"), timeout=8000)
+    frame = host.form.slot("fileID").path
+    assert frame.is_file() and frame.stat().st_size > 0
+    assert window.current_tab_name() == "Video"
+    tab.shutdown()
