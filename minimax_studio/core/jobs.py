@@ -17,6 +17,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+from minimax_studio.api.catalog import DEFAULT_IMAGE_MODEL, default_video_model
+
 
 class JobState(StrEnum):
     QUEUED = "queued"
@@ -161,7 +163,14 @@ class Job:
         if self.kind is JobKind.AGENT:
             models = self.request.get("models")
             return ",".join(models) if isinstance(models, list | tuple) else str(models or "agent")
-        return str(self.request.get("model") or "")
+        if model := self.request.get("model"):
+            return str(model)
+        # Left out, the API uses its documented default (images.md: image-01; videos.md:
+        # T2V-01, or I2V-01 with a fileID): name that in progress lines and file names
+        # rather than nothing ("[image ]", "…_model_…").
+        if self.kind is JobKind.IMAGE:
+            return DEFAULT_IMAGE_MODEL
+        return default_video_model(self.request)
 
     # --- transitions --------------------------------------------------------------------
     def _move(self, dst: JobState, *, reason: str | None = None, keep_reason: bool = False) -> None:
