@@ -1,11 +1,12 @@
 """``minimax-studio batch SHEET [--sandbox] [--dry-run]`` — run a sheet of jobs headless.
 
 A sheet is CSV or JSON (a list of objects), one row per job. Its keys are ``kind``
-(``video`` or ``image``), the create call's own field names (``model``, ``prompt``,
-``options``, ``aspectRatio``, ``resolution``, ``duration``, ``quality``, ``quantity`` …),
-file slots (``fileID``, ``end_frame_fileID``, ``fileID2``, ``videoFileID1``,
-``audioFileID1``, ``referenceFileId1``, ``characterFileId`` …) holding local paths
-(relative to the sheet), and an optional ``account``.
+(``video``, ``image`` or ``agent``), the create call's own field names (``model``,
+``prompt``, ``options``, ``aspectRatio``, ``resolution``, ``duration``, ``quality``,
+``quantity`` …), file slots (``fileID``, ``end_frame_fileID``, ``fileID2``,
+``videoFileID1``, ``audioFileID1``, ``referenceFileId1``, ``characterFileId`` …) holding
+local paths (relative to the sheet), and an optional ``account``. An ``agent`` row has
+``prompt``, ``models`` (comma separated) and optional ``file`` paths.
 
 Every row is checked before anything is sent. The jobs run on the same engine, journal and
 library as the app. Run it again after an interruption and it resumes: the batch is keyed
@@ -282,7 +283,8 @@ async def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="minimax-studio batch",
-                                description="Run a sheet (CSV or JSON) of video/image jobs.")
+                                description="Run a sheet (CSV or JSON) of video, image and agent "
+                                            "jobs.")
     p.add_argument("sheet", help="CSV or JSON file, one row per job")
     p.add_argument("--sandbox", action="store_true", help="run against the built-in local emulator")
     p.add_argument("--dry-run", action="store_true", help="check the sheet and print the cost; send nothing")
