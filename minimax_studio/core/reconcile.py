@@ -113,7 +113,11 @@ class Reconciler:
         later) and ``Ambiguous`` when what was found cannot be told apart."""
         if job.account is None:
             return []
-        place, count = send_order(job, siblings or [])
+        # Only jobs sent around the same time can have made look-alikes of this one: an
+        # old "unknown" job with the same prompt must not make today's ambiguous.
+        near = [s for s in siblings or [] if s.create_sent_at is not None and job.create_sent_at is not None
+                and abs(s.create_sent_at - job.create_sent_at) <= self._window]
+        place, count = send_order(job, near)
         if job.kind is JobKind.VIDEO:
             return await self._find_video(job, claimed, place, count)
         if job.kind is JobKind.IMAGE:

@@ -175,3 +175,13 @@ async def test_same_prompt_image_batches_match_in_send_order_by_createTime() -> 
         rec = Reconciler(client)
         assert sorted(await rec.find(a, set(), [a, b])) == sorted(early)
         assert sorted(await rec.find(b, set(), [a, b])) == sorted(late)
+
+
+async def test_an_old_unknown_job_with_the_same_prompt_does_not_make_todays_ambiguous() -> None:
+    mine = _vid("1234")
+    handler = server([docs_scheduler_entry(mine, SENT + timedelta(seconds=1))], {mine: docs_video(mine, status=1)})
+    yesterday = lost(1, SENT - timedelta(days=1))
+    yesterday.state = JobState.NEEDS_ATTENTION  # its create made nothing; left to the user
+    today = lost(2, SENT)
+    async with client_for(handler) as client:
+        assert await Reconciler(client, window=300).find(today, set(), [yesterday, today]) == [mine]
