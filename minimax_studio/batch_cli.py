@@ -224,7 +224,8 @@ async def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
         await engine.start(resume=lambda j: j.batch_key == key)
         known = {j.batch_row: j for j in await journal.jobs(batch_key=key, include_removed=True)}
         if known:
-            print(f"Resuming: {len(known)} of {len(rows)} jobs were already sent by an earlier run.",
+            print(f"Resuming: {len(known)} of {len(rows)} jobs were already made by an earlier run "
+                  "(or one still running).",
                   file=out, flush=True)
             elsewhere = sum(1 for j in known.values() if not j.is_final and j.owner not in (None, engine.owner_id))
             if elsewhere:
