@@ -293,7 +293,10 @@ def test_enter_opens_the_full_window_viewer_and_esc_closes_it(qtbot: Any, lib: A
     qtbot.waitUntil(lambda: detail.viewer is not None and detail.viewer.isVisible(), timeout=3000)
     viewer = detail.viewer
     assert isinstance(viewer, FullViewer) and viewer.preview.kind == "image"
-    assert "lighthouse" in viewer.title.text()
+    assert "image 1 of" in viewer.title.text()
+    qtbot.keyClick(viewer, Qt.Key.Key_Right)  # the next item, in the viewer and the grid
+    qtbot.waitUntil(lambda: "image 0 of" in viewer.title.text(), timeout=3000)
+    assert tab.current_item().prompt.startswith("image 0 of")
     qtbot.keyClick(viewer, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not any(isinstance(w, FullViewer) and w.isVisible()
                                     for w in QApplication.topLevelWidgets()), timeout=3000)

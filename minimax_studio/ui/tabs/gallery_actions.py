@@ -17,23 +17,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QDragMoveEvent, QDropEvent, QImage, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
-    QHBoxLayout,
     QInputDialog,
-    QLabel,
     QMenu,
     QMessageBox,
-    QProgressBar,
-    QPushButton,
     QToolButton,
-    QWidget,
 )
 
 from minimax_studio.paths import app_paths
 from minimax_studio.ui.widgets.drop_slot import local_files
+from minimax_studio.ui.widgets.gallery_bars import ProgressRow, UndoBar
 from minimax_studio.ui.widgets.gallery_detail import GalleryDetail
 from minimax_studio.viewmodels.gallery_actions import GalleryActionsVM
 from minimax_studio.viewmodels.library_import import LibraryImportVM
@@ -41,85 +37,7 @@ from minimax_studio.viewmodels.library_import import LibraryImportVM
 if TYPE_CHECKING:
     from minimax_studio.viewmodels.gallery_actions import GalleryItem
 
-__all__ = ["GalleryActions", "ProgressRow", "UndoBar", "attach_gallery_actions"]
-
-UNDO_SHOWN_MS = 20_000
-
-
-class UndoBar(QWidget):
-    """"Deleted 3 items  [Undo]" — in the window's status bar (or atop the tab without one)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("galleryUndoBar")
-        self.label = QLabel(self)
-        self.button = QPushButton("Undo", self)
-        self.button.setObjectName("undoButton")
-        lay = QHBoxLayout(self)
-        lay.setContentsMargins(4, 0, 4, 0)
-        lay.addWidget(self.label)
-        lay.addWidget(self.button)
-        self._callback: Any = None
-        self.button.clicked.connect(self._undo)
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self.hide)
-        self.hide()
-
-    def offer(self, text: str, callback: Any) -> None:
-        if not text:
-            self.hide()
-            return
-        self.label.setText(text)
-        self._callback = callback
-        self.show()
-        self._timer.start(UNDO_SHOWN_MS)
-
-    def _undo(self) -> None:
-        callback, self._callback = self._callback, None
-        self.hide()
-        if callback is not None:
-            callback()
-
-
-class ProgressRow(QWidget):
-    """A sentence, a progress bar and Cancel — for adding files and for imports."""
-
-    def __init__(self, name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName(name)
-        self.label = QLabel(self)
-        self.label.setWordWrap(True)
-        self.bar = QProgressBar(self)
-        self.bar.setMaximumWidth(260)
-        self.cancel = QPushButton("Cancel", self)
-        self.close_button = QToolButton(self)
-        self.close_button.setText("✕")
-        self.close_button.setToolTip("Hide")
-        self.close_button.clicked.connect(self.hide)
-        lay = QHBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.label, 1)
-        lay.addWidget(self.bar)
-        lay.addWidget(self.cancel)
-        lay.addWidget(self.close_button)
-        self.hide()
-
-    def running(self, text: str, done: int = 0, total: int = 0) -> None:
-        self.show()
-        self.label.setText(text)
-        self.bar.show()
-        self.bar.setRange(0, max(0, total))  # 0..0: busy, size unknown yet
-        self.bar.setValue(done)
-        self.cancel.show()
-        self.close_button.hide()
-
-    def finished(self, text: str) -> None:
-        self.show()
-        self.label.setText(text)
-        self.bar.hide()
-        self.cancel.hide()
-        self.close_button.show()
+__all__ = ["GalleryActions", "attach_gallery_actions"]
 
 
 class GalleryActions(QObject):
@@ -260,6 +178,7 @@ class GalleryActions(QObject):
         vm.addFinished.connect(self.add_row.finished)
         self.add_row.cancel.clicked.connect(vm.cancel_add)
         self.detail.locateRequested.connect(self.locate_file)
+        self.detail.stepRequested.connect(self.step)
         self.detail.removeRequested.connect(lambda item: vm.remove_from_library([item]))
         if self.importer is not None:
             imp = self.importer
@@ -412,6 +331,14 @@ class GalleryActions(QObject):
         except (AttributeError, ValueError):
             return None, name
         return getattr(tab, "form", None), name
+
+    def step(self, offset: int) -> None:
+        """The previous / next item (←/→ in the full-window viewer, which follows)."""
+        grid = self.tab.grid
+        row = grid.currentIndex().row() + offset
+        if 0 <= row < self.tab.model.rowCount():
+            grid.setCurrentIndex(self.tab.model.index(row))
+            grid.scrollTo(self.tab.model.index(row))
 
     def remix_current(self) -> None:
         item = self.tab.current_item()

@@ -110,6 +110,9 @@ class GalleryDetail(QWidget):
 
     locateRequested = Signal(object)  # the item whose file is missing
     removeRequested = Signal(object)
+    #: ←/→ in the full-window viewer: -1 / +1 (the tab moves the selection; the open
+    #: viewer then follows it)
+    stepRequested = Signal(int)
 
     def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -221,6 +224,13 @@ class GalleryDetail(QWidget):
         if item is None:
             self.preview.show_message("Select an item to see it here.")
             return
+        viewer = self._open_viewer()
+        if viewer is not None and (missing or item.kind == "audio"):
+            viewer.title.setText((item.prompt or item.path.name)[:200])
+            if missing:
+                viewer.preview.show_message(f"{item.path.name} is no longer on disk.")
+            else:
+                viewer.preview.play(item.path, "audio", autoplay=False)
         if missing:
             self.missing_text.setText(f"This file is no longer on disk: {item.path}. "
                                       "Point the library at where it is now, or remove the item.")
@@ -234,6 +244,14 @@ class GalleryDetail(QWidget):
                                on_error=lambda m: self.preview.show_message(m), notify=False)
         else:
             self.preview.play(item.path, item.kind, autoplay=False)
+            viewer = self._open_viewer()
+            if viewer is not None and item.kind == "video":
+                viewer.play_video(item.path)
+                viewer.title.setText((item.prompt or item.path.name)[:200])
+
+    def _open_viewer(self) -> FullViewer | None:
+        v = self.viewer
+        return v if v is not None and shiboken6.isValid(v) and v.isVisible() else None
 
     def _image_ready(self, path: Path, image: QImage) -> None:
         if not shiboken6.isValid(self.preview.player):
@@ -244,6 +262,10 @@ class GalleryDetail(QWidget):
             self.preview.show_message(f"Can't preview {path.name}: the file is not a readable image.")
         else:
             self.preview.show_image(image)
+            viewer = self._open_viewer()
+            if viewer is not None and self._item is not None:
+                viewer.show_image(image)
+                viewer.title.setText((self._item.prompt or path.name)[:200])
             if self._open_when_ready:
                 self._open_when_ready = False
                 self.open_full_view()
@@ -262,6 +284,8 @@ class GalleryDetail(QWidget):
             return None
         title = (self._item.prompt or self._item.path.name) if self._item else ""
         self.viewer = open_full_viewer(self.preview, self, title=title[:200])
+        if self.viewer is not None:
+            self.viewer.stepRequested.connect(self.stepRequested)
         return self.viewer
 
     def toggle_play(self) -> None:
