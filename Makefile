@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # A hung Qt test must not hang CI: the whole suite runs under a hard timeout.
 TEST_TIMEOUT ?= 2400
 
-.PHONY: run test lint check sandbox bench system-deps venv clean
+.PHONY: run test lint check sandbox bench system-deps venv clean package package-test install-desktop
 
 $(STAMP): pyproject.toml scripts/system-deps.sh
 	@sh scripts/system-deps.sh
@@ -38,6 +38,35 @@ test: $(STAMP) lint
 
 bench: $(STAMP)
 	$(PY) -m bench
+
+# --- packaging (issue #14): the PyInstaller bundle, its smoke test, desktop integration ---
+APP_VERSION := $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' minimax_studio/__init__.py)
+BUNDLE := dist/minimax-studio
+TARBALL := dist/minimax-studio-$(APP_VERSION)-linux-$(shell uname -m).tar.gz
+PACKAGE_STAMP := $(VENV)/.installed-package
+PACKAGE_TEST_TIMEOUT ?= 1800
+
+$(PACKAGE_STAMP): $(STAMP) scripts/package-deps.sh
+	@sh scripts/package-deps.sh
+	$(PY) -m pip install -q -e '.[dev,package]'
+	@touch $(PACKAGE_STAMP)
+
+# dist/minimax-studio/ (one folder) and a .tar.gz of it.
+package: $(PACKAGE_STAMP)
+	rm -rf $(BUNDLE) $(TARBALL)
+	$(VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN \
+		--distpath dist --workpath build/pyinstaller packaging/minimax-studio.spec
+	tar -C dist -czf $(TARBALL) minimax-studio
+	@du -sh $(BUNDLE) $(TARBALL)
+
+# Smoke test of the tar.gz `make package` made, then `pip install .` into a fresh venv.
+package-test: $(PACKAGE_STAMP)
+	@test -f $(TARBALL) || { echo "No $(TARBALL): run \`make package\` first."; exit 1; }
+	timeout -k 10 $(PACKAGE_TEST_TIMEOUT) $(PY) packaging/smoke_test.py --bundle $(BUNDLE) --tarball $(TARBALL) --pip
+
+# The bundle in the desktop's menu: .desktop, icons, metainfo under ~/.local/share.
+install-desktop:
+	sh scripts/install-desktop.sh $(BUNDLE)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info

@@ -70,10 +70,14 @@ class Failed(Exception):
     pass
 
 
+PASSED: list[str] = []
+
+
 def check(cond: bool, what: str, detail: object = "") -> None:
     """``detail`` is printed only when the check fails."""
     if not cond:
         raise Failed(f"{what}\n{detail}" if detail else what)
+    PASSED.append(what)
     print(f"  ok  {what}", flush=True)
 
 
@@ -318,9 +322,10 @@ def main(argv: list[str] | None = None) -> int:
                 pip_install(work)
     except Failed as exc:
         print(f"FAILED  {exc}", flush=True)
-        print("package-test: 0 passed, 1 failed")
+        print(f"package-test: {len(PASSED)} passed, 1 failed")
         return 1
     print(f"package-test: all checks passed in {time.monotonic() - t_start:.0f} s")
+    print(f"package-test: {len(PASSED)} passed, 0 failed")
     return 0
 
 
