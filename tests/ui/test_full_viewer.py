@@ -79,3 +79,30 @@ def test_video_continues_full_window_and_inline_pauses(qtbot: Any, qloop: Any) -
     assert not viewer.preview.full_button.isVisible()  # no viewer inside the viewer
     qtbot.keyClick(viewer, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not open_viewers(), timeout=2000)
+
+
+def test_the_video_and_image_tabs_result_pane_has_the_full_view_button(
+        qtbot: Any, qloop: Any, tmp_path: Path) -> None:
+    from PIL import Image
+
+    from minimax_studio.core.jobs import JobKind
+    from minimax_studio.ui.widgets.media_preview import ResultPane
+    from minimax_studio.viewmodels.result_vm import ResultVM
+    from tests.ui.test_media_preview import done_job
+
+    png = tmp_path / "result.png"
+    Image.new("RGB", (800, 600), (200, 60, 60)).save(png)
+    vm = ResultVM()
+    pane = ResultPane(vm)
+    qtbot.addWidget(pane)
+    pane.resize(500, 600)
+    pane.show()
+    vm.set_job(done_job(png, JobKind.IMAGE))
+    qtbot.waitUntil(lambda: pane.preview.kind == "image", timeout=3000)
+    assert pane.preview.full_button.isVisible()
+    qtbot.mouseClick(pane.preview.full_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(open_viewers()) == 1, timeout=2000)
+    viewer = open_viewers()[0]
+    assert viewer.preview.image_view.image().size().width() == 800
+    qtbot.keyClick(viewer, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not open_viewers(), timeout=2000)

@@ -410,3 +410,32 @@ def test_use_as_first_frame_from_an_image_and_from_a_video_s_last_frame(
     assert frame.is_file() and frame.stat().st_size > 0
     assert window.current_tab_name() == "Video"
     tab.shutdown()
+
+
+def test_export_copies_files_with_a_json_sidecar_and_tags_are_searchable(
+        qtbot: Any, lib: Any, tmp_path: Path) -> None:
+    import json
+
+    request = {"model": "image-01", "prompt": "a red kite", "aspectRatio": "4:3", "quantity": 1}
+    run(qtbot, lib.add(kind="image", prompt="a red kite", model="image-01", request=request,
+                       account="acc-7", remote_id="user:1-minimax:acc-7-image:5",
+                       path=make_image(lib.root / "kite.png", "kite", "#c62828")))
+    tab = gallery(qtbot, services_for(lib))
+    select(tab, 0)
+    actions = tab.gallery_actions
+    said: list[str] = []
+    actions.vm.message.connect(said.append)
+    dest = tmp_path / "export here"
+    actions.vm.export(tab.selected_items(), dest)
+    qtbot.waitUntil(lambda: any("Exported 1 file" in s for s in said), timeout=3000)
+    assert (dest / "kite.png").is_file()
+    meta = json.loads((dest / "kite.png.json").read_text(encoding="utf-8"))
+    assert meta["request"] == request and meta["account"] == "acc-7"
+    assert meta["remoteId"] == "user:1-minimax:acc-7-image:5"
+
+    actions.vm.set_tags(tab.selected_items(), ["kites", "Rot 赤"])
+    detail = actions.detail
+    qtbot.waitUntil(lambda: "Tags" in detail.value_labels
+                    and detail.value_labels["Tags"].text() == "kites, Rot 赤", timeout=3000)
+    found = run(qtbot, lib.page(LibraryQuery(text="赤"))).items
+    assert [i.prompt for i in found] == ["a red kite"]
