@@ -186,14 +186,16 @@ async def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
             print(exc, file=err)
             return 2
         # The docs' 20–30 s wait after a 429, at the sandbox clock's pace.
-        client = MiniMaxClient(sandbox.token, sandbox.base_url, retry=RetryPolicy().scaled(speed))
+        client = MiniMaxClient(sandbox.token, sandbox.base_url, retry=RetryPolicy().scaled(speed),
+                               fast_downloads=settings.fast_downloads)
     else:
         token = await _load_token()
         if not token:
             print(f"No API token: set {TOKEN_ENV}, save the token in the app (Accounts), "
                   "or try the sheet with --sandbox.", file=err)
             return 2
-        client = MiniMaxClient(token, settings.effective_api_url())
+        client = MiniMaxClient(token, settings.effective_api_url(),
+                               fast_downloads=settings.fast_downloads)
 
     poll = args.poll_interval if args.poll_interval else max(0.2, 15.0 / speed)
     config = EngineConfig(

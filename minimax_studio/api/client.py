@@ -77,8 +77,11 @@ class MiniMaxClient:
     def __init__(self, token: str, base_url: str | None = None, *,
                  timeout: float | httpx.Timeout | None = None,
                  retry: RetryPolicy | None = None,
-                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+                 transport: httpx.AsyncBaseTransport | None = None,
+                 fast_downloads: bool = True) -> None:
         self.__token = (token or "").strip()
+        #: Downloads may take transfer's fast path (False: always through httpx).
+        self.fast_downloads = fast_downloads
         self._secrets = secret_parts(self.__token)
         self.base_url = (base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
         self._base = httpx.URL(self.base_url + "/")
@@ -299,7 +302,7 @@ class MiniMaxClient:
         headers = self._auth_headers() if self.is_api_url(url) else {}
         return await download_to(self._http, url, Path(dest), headers=headers,
                                  progress=progress, timeout=DOWNLOAD_TIMEOUT,
-                                 redact=self._redact)
+                                 redact=self._redact, fast=self.fast_downloads)
 
 
 async def parse_sse(lines: AsyncIterator[str]) -> AsyncIterator[SSEEvent]:

@@ -292,17 +292,18 @@ async def download_to(http: httpx.AsyncClient, url: str, dest: Path, *,
                       headers: dict[str, str] | None = None,
                       progress: ProgressFn | None = None,
                       timeout: httpx.Timeout | float | None = None,
-                      redact: Callable[[str], str] = lambda s: s) -> Path:
+                      redact: Callable[[str], str] = lambda s: s, fast: bool = True) -> Path:
     """Stream ``url`` to ``dest`` (see the module docstring). Returns ``dest``. ``http``
     carries the configuration (proxies, TLS trust, default headers, timeouts) of both
-    paths and does the fallback requests."""
+    paths and does the fallback requests. ``fast=False`` never tries the fast path (the
+    ``fast_downloads`` setting: a way out should it ever misbehave with a server)."""
     dest = Path(dest)
     part = part_path(dest)
     await asyncio.to_thread(dest.parent.mkdir, parents=True, exist_ok=True)
     for _ in range(2):  # second round only after a refused Range
         try:
             return await _download_once(http, url, dest, part, headers or {}, progress,
-                                        timeout, redact)
+                                        timeout, redact, fast)
         except _Restart:
             await asyncio.to_thread(part.unlink, missing_ok=True)
     raise DownloadError(f"The server kept refusing to send {dest.name}.", endpoint="download")
@@ -311,7 +312,7 @@ async def download_to(http: httpx.AsyncClient, url: str, dest: Path, *,
 async def _download_once(http: httpx.AsyncClient, url: str, dest: Path, part: Path,
                          headers: dict[str, str], progress: ProgressFn | None,
                          timeout: httpx.Timeout | float | None,
-                         redact: Callable[[str], str]) -> Path:
+                         redact: Callable[[str], str], fast: bool = True) -> Path:
     offset = part.stat().st_size if part.exists() else 0
     # identity: a compressed transfer would make Content-Length count other bytes than we write.
     req_headers = {**headers, "Accept-Encoding": "identity"}
@@ -319,7 +320,8 @@ async def _download_once(http: httpx.AsyncClient, url: str, dest: Path, part: Pa
         req_headers["Range"] = f"bytes={offset}-"
     request = http.build_request("GET", url, headers=req_headers,
                                  timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT)
-    answer = await _fast_answer(http, request, _timeouts(http, timeout), dest, redact)
+    answer = await _fast_answer(http, request, _timeouts(http, timeout), dest, redact) \
+        if fast else None
     if answer is None:
         return await _download_httpx(http, request, dest, part, offset, progress, redact)
     try:

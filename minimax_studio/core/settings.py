@@ -52,6 +52,10 @@ class Settings:
     poll_limit_agent_minutes: float = 20.0
     #: Seconds between capacity refreshes on the Accounts tab while jobs run.
     capacity_refresh_seconds: float = 20.0
+    #: Downloads take the lean HTTP/1.1 path (api/fast_download.py, ~3x httpx's speed on a
+    #: fast link); False sends every download through httpx, should that path ever
+    #: misbehave with a server or a new httpx.
+    fast_downloads: bool = True
     #: Clock speed of the built-in sandbox (1 = as slow as the real service).
     sandbox_speed: float = 20.0
     #: Base64 of QWidget.saveGeometry(); "" = first start.

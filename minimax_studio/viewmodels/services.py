@@ -135,7 +135,7 @@ async def open_session(services: Services, token: str, base_url: str, *,
     speed = 1.0
     if sandbox is not None:
         speed = float(getattr(getattr(sandbox, "clock", None), "speed", 1.0) or 1.0)
-    client = MiniMaxClient(token, base_url)
+    client = MiniMaxClient(token, base_url, fast_downloads=settings.fast_downloads)
     journal: Any = None
     library: Any = None
     try:
