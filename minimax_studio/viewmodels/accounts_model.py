@@ -22,6 +22,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
+from minimax_studio.viewmodels.error_words import human_reason
+
 __all__ = ["AccountRow", "AccountsModel", "Column", "Health", "Role", "countdown"]
 
 SOON = timedelta(days=3)
@@ -34,6 +36,16 @@ class Health(StrEnum):
     ON_HOLD = "on hold"
     ERROR = "error"
     UNKNOWN = "unknown"
+
+
+#: What each problem means and what to do about it, as the Health column says it.
+HEALTH_WORDS: dict[Health, str] = {
+    Health.TOKEN_EXPIRED: "Hailuo token expired — add the account again with a fresh token "
+                          "from hailuoai.video",
+    Health.OUT_OF_CREDITS: "Out of credits — top up at hailuoai.video or wait for the plan's "
+                           "next credits",
+    Health.ON_HOLD: "On hold — Hailuo paused this account: sign in at hailuoai.video",
+}
 
 
 class Column(IntEnum):
@@ -242,17 +254,16 @@ class AccountsModel(QAbstractTableModel):
 
     @staticmethod
     def _health_text(r: AccountRow) -> str:
+        """Health in words with what to do; the server's text and the status number stay
+        in the tooltip (Details)."""
         if r.health is Health.OK:
             return "OK"
         if r.health is Health.UNKNOWN:
-            return "checking…" if not r.problem else r.problem
-        label = {
-            Health.TOKEN_EXPIRED: "Hailuo token expired",
-            Health.OUT_OF_CREDITS: "Out of credits (412)",
-            Health.ON_HOLD: "On hold (596)",
-            Health.ERROR: "Error",
-        }[r.health]
-        return f"{label}: {r.problem}" if r.problem and r.health is Health.ERROR else label
+            return "checking…" if not r.problem else human_reason(r.problem)
+        if r.health is Health.ERROR:
+            said = human_reason(r.problem).rstrip(".")
+            return f"Problem: {said}" if said else "Problem — see the details (hover)"
+        return HEALTH_WORDS[r.health]
 
     def _tooltip(self, r: AccountRow, col: Column) -> str | None:
         if col is Column.HEALTH and r.problem:

@@ -307,6 +307,32 @@ class AccountsVM(QObject):
             error_context="Adding account", notify=False,
             on_error=lambda m: self.saveResult.emit(False, m))
 
+    @property
+    def can_add_demo(self) -> bool:
+        """In the sandbox a demo Hailuo account is one click: there is no Hailuo login to
+        copy a token from, and the sandbox signs its own tokens."""
+        session = self.services.session
+        sandbox = getattr(session, "sandbox", None) if session is not None else None
+        return callable(getattr(sandbox, "make_hailuo_credentials", None))
+
+    def add_demo_account(self, max_jobs: int = 2) -> asyncio.Task[Any] | None:
+        """Register a new sandbox account the same way a real one is added (POST accounts
+        with a /cursor URL and a JWT, over HTTP), so the board and the router see it as
+        they would a real account."""
+        session = self.services.session
+        sandbox = getattr(session, "sandbox", None) if session is not None else None
+        if sandbox is None:
+            self.saveResult.emit(False, "Demo accounts exist only in the sandbox.")
+            return None
+        taken = {r.account for r in self.model.rows()}
+        n = len(taken) + 1
+        account = str(800_000_000 + n)
+        while account in taken:
+            n += 1
+            account = str(800_000_000 + n)
+        url, token = sandbox.make_hailuo_credentials(account, name=f"Demo account {n}")
+        return self.add_account(url, token, max_jobs)
+
     def set_max_jobs(self, account: str, max_jobs: int, url: str = "",
                      token: str = "") -> asyncio.Task[Any] | None:
         """Re-POST with the new maxJobs. Uses the URL + JWT given, else the ones pasted earlier

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QFrame, QMessageBox
 
 from minimax_studio.sandbox import Sandbox
 from minimax_studio.viewmodels.accounts_model import Column
@@ -209,8 +209,10 @@ def test_health_expiry_and_capacity(board: Any, sandbox: Sandbox, qtbot: Any,
     m = tab.vm.model
     assert "(in 1 d" in _cell(tab, soon, Column.EXPIRES)
     assert m.data(m.index(m.row_of(soon), Column.EXPIRES), Qt.ItemDataRole.ForegroundRole) == m.warning_color
-    assert _cell(tab, hold, Column.HEALTH) == "On hold (596)"
-    assert _cell(tab, broke, Column.HEALTH) == "Out of credits (412)"
+    assert _cell(tab, hold, Column.HEALTH) == \
+        "On hold — Hailuo paused this account: sign in at hailuoai.video"
+    assert _cell(tab, broke, Column.HEALTH).startswith("Out of credits — top up at hailuoai.video")
+    assert "596" not in _cell(tab, hold, Column.HEALTH)
     assert _cell(tab, sandbox.demo_account_id or "", Column.HEALTH) == "OK"
     assert _cell(tab, sandbox.demo_account_id or "", Column.SLOTS) == "0 / 3"
     assert _cell(tab, sandbox.demo_account_id or "", Column.CREDITS) == "1 000"
@@ -222,7 +224,8 @@ def test_health_expiry_and_capacity(board: Any, sandbox: Sandbox, qtbot: Any,
     tab.vm.clock = lambda: later
     tab.vm.model.set_now(later)
     tab.refresh()
-    qtbot.waitUntil(lambda: _cell(tab, soon, Column.HEALTH) == "Hailuo token expired", timeout=10_000)
+    qtbot.waitUntil(lambda: _cell(tab, soon, Column.HEALTH).startswith(
+        "Hailuo token expired — add the account again"), timeout=10_000)
     assert "(expired)" in _cell(tab, soon, Column.EXPIRES)
     assert m.data(m.index(m.row_of(soon), Column.EXPIRES), Qt.ItemDataRole.ForegroundRole) == m.error_color
 
@@ -310,3 +313,36 @@ def test_red_sentences_go_once_a_pasted_curl_fixes_the_fields(board: Any, sandbo
     assert dlg.url_problem.isVisible()
     dlg.url.setText(url)
     assert not dlg.url_problem.isVisible()
+
+
+def test_zero_accounts_is_a_page_with_one_click_demo(board: Any, sandbox: Sandbox, qtbot: Any,
+                                                    artifacts_dir: Path) -> None:
+    rig, tab = board
+    demo = sandbox.demo_account_id or ""
+    tab.vm.delete_account(demo)
+    qtbot.waitUntil(lambda: tab.vm.model.rowCount() == 0, timeout=10_000)
+    rig.window.resize(1024, 700)
+    qtbot.waitUntil(tab.empty.isVisible, timeout=3000)
+    assert not tab.table.isVisible()
+    # The empty page takes the room; the token box stays its own size.
+    token_box = tab.findChild(QFrame, "tokenBox")
+    assert token_box is not None and token_box.height() < tab.height() // 4
+    assert tab.empty.height() > tab.height() // 2
+    assert tab.empty_add.isVisible() and tab.empty_demo.isVisible()
+    grab(rig.window, artifacts_dir, "tab-accounts-empty")
+    qtbot.mouseClick(tab.empty_demo, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tab.vm.model.rowCount() == 1, timeout=10_000)
+    assert tab.table.isVisible() and not tab.empty.isVisible()
+    account = tab.vm.model.rows()[0].account
+    assert _cell(tab, account, Column.HEALTH) == "OK"
+    assert _posts(sandbox), "added over HTTP like a real account"
+
+
+def test_the_add_dialog_offers_a_demo_account_in_the_sandbox(board: Any, sandbox: Sandbox,
+                                                             qtbot: Any) -> None:
+    _rig, tab = board
+    dlg = _open_add(qtbot, tab)
+    assert dlg.demo_box.isVisible()
+    qtbot.mouseClick(dlg.demo_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tab.vm.model.rowCount() == 2, timeout=10_000)
+    qtbot.waitUntil(lambda: tab.dialog is None, timeout=3000)  # closed (and deleted)

@@ -58,7 +58,7 @@ def test_cells_read_like_sentences() -> None:
     assert cell(2, Column.EXPIRES).endswith("(expired)")
     assert cell(2, Column.EXPIRES, Qt.ItemDataRole.ForegroundRole) == m.error_color
     assert cell(0, Column.EXPIRES, Qt.ItemDataRole.ForegroundRole) is None
-    assert cell(1, Column.HEALTH) == "Out of credits (412)"
+    assert cell(1, Column.HEALTH).startswith("Out of credits — top up")
     assert cell(2, Column.SLOTS) == "–" and cell(2, Column.NAME) == "–"
     assert cell(2, Column.SUPPORTS) == "video, chat"
     assert cell(1, Column.ACCOUNT, Role.ACCOUNT_ID) == "1002"

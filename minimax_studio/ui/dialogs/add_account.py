@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -132,7 +133,24 @@ class AddAccountDialog(QDialog):
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.close_button)
 
+        # The sandbox has no Hailuo login to copy a token from: one click instead.
+        self.demo_box = QFrame(self)
+        self.demo_box.setObjectName("demoBox")
+        self.demo_box.setStyleSheet(f"QFrame#demoBox {{ background: {colors().info_bg}; "
+                                    "border-radius: 4px; }")
+        demo_text = QLabel("This is the sandbox: there is no Hailuo login to copy a token from. "
+                           "A demo account works like a real one here.", self.demo_box)
+        demo_text.setWordWrap(True)
+        self.demo_button = QPushButton("Add a demo account", self.demo_box)
+        self.demo_button.setObjectName("dialogAddDemo")
+        self.demo_button.clicked.connect(self._add_demo)
+        demo_lay = QHBoxLayout(self.demo_box)
+        demo_lay.addWidget(demo_text, 1)
+        demo_lay.addWidget(self.demo_button)
+        self.demo_box.setVisible(not editing and vm.can_add_demo)
+
         lay = QVBoxLayout(self)
+        lay.addWidget(self.demo_box)
         lay.addWidget(self.steps)
         lay.addWidget(self.creds_note)
         lay.addWidget(self.creds)
@@ -217,6 +235,7 @@ class AddAccountDialog(QDialog):
     # --- view-model signals -------------------------------------------------------------------
     def _saved(self, ok: bool, message: str) -> None:
         self.add_button.setEnabled(True)
+        self.demo_button.setEnabled(True)
         self._show_result(message, ok=ok)
         if ok:
             self.accept()
@@ -231,6 +250,11 @@ class AddAccountDialog(QDialog):
                                 "again to change it. Paste them below." + STEPS)
         self.creds_note.show()
         self.result_label.hide()
+
+    def _add_demo(self) -> None:
+        self._show_result("Adding a demo account…", ok=None)
+        self.demo_button.setEnabled(False)
+        self.vm.add_demo_account(self.max_jobs.value())
 
     def _recheck(self) -> None:
         if not (self.url_problem.isVisibleTo(self) or self.token_problem.isVisibleTo(self)

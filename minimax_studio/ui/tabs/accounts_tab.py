@@ -99,6 +99,7 @@ class AccountsTab(QWidget):
         bar.addStretch(1)
         for b in (self.add_button, self.edit_button, self.delete_button, self.refresh_button):
             bar.addWidget(b)
+        self._bar = bar
 
         self.banner = ErrorBanner(self)
         self.banner.setObjectName("accountsBanner")
@@ -123,12 +124,43 @@ class AccountsTab(QWidget):
         self.table.doubleClicked.connect(lambda _i: self.open_edit())
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
 
-        self.empty = QLabel("No Hailuo accounts yet. Click “Add account…” and follow the steps: "
-                            "it takes about a minute with the browser's developer tools.", self)
+        # Zero accounts: a page of its own (not a table with no rows under a token box that
+        # grows to fill the window) — what an account is for and the one button to press.
+        self.empty = QFrame(self)
         self.empty.setObjectName("emptyAccounts")
-        self.empty.setWordWrap(True)
-        self.empty.setStyleSheet("font-size: 14px; padding: 24px;")
+        empty_title = QLabel("No Hailuo accounts yet", self.empty)
+        empty_title.setStyleSheet("font-size: 18px; font-weight: 700;")
+        self.empty_text = QLabel(
+            "Videos and images are made on your own hailuoai.video accounts, through "
+            "useapi.net. Add one: it takes about a minute with the browser's developer tools.",
+            self.empty)
+        self.empty_text.setWordWrap(True)
+        self.empty_text.setStyleSheet("font-size: 14px;")
+        self.empty_add = QPushButton("Add account…", self.empty)
+        self.empty_add.setObjectName("emptyAddAccount")
+        self.empty_add.setMinimumHeight(34)
+        self.empty_add.clicked.connect(self.open_add)
+        self.empty_demo = QPushButton("Add a demo account", self.empty)
+        self.empty_demo.setObjectName("emptyAddDemo")
+        self.empty_demo.setToolTip("The sandbox signs a pretend Hailuo token for you")
+        self.empty_demo.setMinimumHeight(34)
+        self.empty_demo.clicked.connect(self.add_demo)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.empty_add)
+        buttons.addWidget(self.empty_demo)
+        buttons.addStretch(1)
+        elay = QVBoxLayout(self.empty)
+        elay.setContentsMargins(24, 24, 24, 24)
+        elay.addWidget(empty_title)
+        elay.addWidget(self.empty_text)
+        elay.addSpacing(8)
+        elay.addLayout(buttons)
+        elay.addStretch(1)
         self.empty.hide()
+        self.demo_button = QPushButton("Add a demo account", self)
+        self.demo_button.setObjectName("addDemoAccount")
+        self.demo_button.setToolTip("Sandbox only: a pretend Hailuo account in one click")
+        self.demo_button.clicked.connect(self.add_demo)
         self.legend = QLabel("Running / free: video jobs running through the API and slots left "
                              "(max jobs minus running). Hailuo token expiry turns amber under 3 days "
                              "and red once expired. Capacity refreshes by itself while jobs run.", self)
@@ -140,16 +172,18 @@ class AccountsTab(QWidget):
         lay.addLayout(bar)
         lay.addWidget(self.banner)
         lay.addWidget(self.table, 1)
-        lay.addWidget(self.empty)
+        lay.addWidget(self.empty, 1)
         lay.addWidget(self.legend)
 
         vm.busyChanged.connect(self._busy)
         vm.loadProblem.connect(self._load_problem)
         vm.rowsChanged.connect(self._rows_changed)
         vm.deleteResult.connect(self._deleted)
+        vm.saveResult.connect(self._demo_saved)
         self.app.statusChanged.connect(self._update_token_state)
         # Bound methods (not lambdas): Qt drops them when this tab is deleted.
         token_vm.accepted.connect(self._token_accepted)
+        self._bar.insertWidget(self._bar.indexOf(self.add_button) + 1, self.demo_button)
         self.restyle()
         self._update_token_state()
         self._selection_changed()
@@ -272,10 +306,20 @@ class AccountsTab(QWidget):
         else:
             self.banner.dismiss()
 
+    def add_demo(self) -> None:
+        self.banner.show_message("Adding a demo account…", "info")
+        self.vm.add_demo_account()
+
+    def _demo_saved(self, ok: bool, message: str) -> None:
+        if self.dialog is not None and self.dialog.isVisible():
+            return  # the dialog shows its own result
+        self.banner.show_message(message, "info" if ok else "error")
+
     def _rows_changed(self) -> None:
         empty = self.vm.model.rowCount() == 0
         self.empty.setVisible(empty)
         self.table.setVisible(not empty)
+        self.legend.setVisible(not empty)
         self._selection_changed()
 
     def _deleted(self, ok: bool, message: str) -> None:
@@ -297,6 +341,9 @@ class AccountsTab(QWidget):
         sandbox = self.app.is_sandbox
         self.replace_button.setText("Use my real token…" if sandbox else "Replace token…")
         self.forget_button.setVisible(not sandbox)
+        demo = self.vm.can_add_demo
+        self.demo_button.setVisible(demo)
+        self.empty_demo.setVisible(demo)
 
 
 def build_accounts_tab(services: Any, window: MainWindow) -> AccountsTab:
