@@ -69,7 +69,8 @@ class GalleryActions(QObject):
         self.undo_bar = UndoBar()
         status = window.statusBar() if window is not None and hasattr(window, "statusBar") else None
         if status is not None:
-            status.addWidget(self.undo_bar)
+            # Permanent: a passing status message would hide a normal status-bar widget.
+            status.insertPermanentWidget(0, self.undo_bar)
         else:
             tab_layout.insertWidget(2, self.undo_bar)
         self._build_actions()
