@@ -207,7 +207,7 @@ async def drag_and_fling(tab: GalleryTab, probe: Probe) -> tuple[list[float], fl
     bar.setSliderDown(True)
     while True:
         top = bar.value()
-        steps = 30
+        steps = 6
         for s in range(1, steps + 1):
             bar.setSliderPosition(top + (bar.maximum() - top) * s // steps)
             await asyncio.sleep(0.016)

@@ -51,7 +51,7 @@ log = logging.getLogger(__name__)
 
 __all__ = ["GalleryModel", "GalleryRoles", "LibraryItem", "LibraryQuery"]
 
-PAGE_SIZE = 200
+PAGE_SIZE = 150
 #: Full items kept in memory (what a large window shows, ten times over).
 ITEM_CACHE = 3000
 WATCH_INTERVAL_S = 1.0

@@ -65,11 +65,11 @@ def test_thumbnails_corrupt_and_missing_files(qtbot: Any, lib: Library, tmp_path
     assert tab.model.rowCount() == 9
     qtbot.waitUntil(lambda: all(_thumb(tab, it) is not None
                                 for it in (*images, corrupt, gone, tune)), timeout=20_000)
-    assert all(_thumb(tab, it).image is not None for it in images)
+    assert all(_thumb(tab, it).has_picture and _thumb(tab, it).tile is not None for it in images)
     bad_thumb = _thumb(tab, corrupt)
-    assert bad_thumb.image is None and bad_thumb.problem.startswith("Not a readable image")
+    assert not bad_thumb.has_picture and bad_thumb.problem.startswith("Not a readable image")
     assert _thumb(tab, gone).missing and _thumb(tab, gone).problem == "The file is missing."
-    assert _thumb(tab, tune).image is None and _thumb(tab, tune).problem == ""
+    assert not _thumb(tab, tune).has_picture and _thumb(tab, tune).problem == ""
     # The thumbnail made for a file is remembered in the index (no hashing next time).
     again = run(qtbot, lib.get(images[0].id))
     assert again.thumb_path is not None and again.thumb_path.is_file()

@@ -1,5 +1,5 @@
 """The Gallery tab: the find bar, a toolbar, the thumbnail grid, and on the right a host for
-the detail pane (built by ``gallery_actions`` when that module is present).
+the detail pane (built by ``gallery_actions``).
 
 Contract with the detail pane and actions (``ui/tabs/gallery_actions.py``):
 ``tab.model`` (``GalleryModel``: ``item_at``, ``update_item``, ``remove_ids``, ``reload``),
@@ -10,7 +10,6 @@ Contract with the detail pane and actions (``ui/tabs/gallery_actions.py``):
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from minimax_studio.ui.tabs.gallery_actions import attach_gallery_actions
 from minimax_studio.ui.widgets.gallery_filters import GalleryFilters
 from minimax_studio.ui.widgets.gallery_grid import MAX_CELL, MIN_CELL, GalleryGrid
 from minimax_studio.viewmodels.gallery_model import GalleryModel, GalleryRoles
@@ -291,22 +291,9 @@ class GalleryTab(QWidget):
                                     if_running="keep")
 
 
-def _attach_actions(tab: GalleryTab, services: Any, window: Any) -> None:
-    """The detail pane, context menu and keys (``gallery_actions``), once that module is in."""
-    try:
-        module = importlib.import_module("minimax_studio.ui.tabs.gallery_actions")
-    except ModuleNotFoundError as exc:
-        if exc.name == "minimax_studio.ui.tabs.gallery_actions":
-            return
-        raise
-    attach = getattr(module, "attach_gallery_actions", None)
-    if callable(attach):
-        attach(tab, services, window)
-
-
 def build_gallery_tab(services: Any, window: Any) -> QWidget:
     tab = GalleryTab(services, window)
-    _attach_actions(tab, services, window)
+    attach_gallery_actions(tab, services, window)  # detail pane, toolbar, menu, keys
     return tab
 
 

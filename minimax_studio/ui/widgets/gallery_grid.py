@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, QPoint, QRect, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QPoint, QRect, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QImage, QWheelEvent
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyleOptionViewItem, QWidget
 
@@ -33,6 +33,8 @@ MIN_CELL = 110
 MAX_CELL = 360
 HOVER_PLAY_MS = 450
 GAP = 6
+#: Thumbnails wait this long after the last scroll step (a drag or fling in progress).
+SCROLL_HOLD_S = 0.12
 
 
 class GalleryGrid(QListView):
@@ -64,7 +66,7 @@ class GalleryGrid(QListView):
         self._retain_timer.setSingleShot(True)
         self._retain_timer.setInterval(30)
         self._retain_timer.timeout.connect(self.retain_visible)
-        self.verticalScrollBar().valueChanged.connect(lambda _v: self._retain_timer.start())
+        self.verticalScrollBar().valueChanged.connect(self._scrolled)
         if loader is not None:
             loader.thumbnailReady.connect(self._thumb_ready)
         # hover-to-play
@@ -102,10 +104,15 @@ class GalleryGrid(QListView):
         self.delegate.set_cell(cell)
         probe = self.delegate.sizeHint(QStyleOptionViewItem(), QModelIndex())
         self.setGridSize(QSize(cell + GAP, probe.height() + GAP))
-        if self.loader is not None:
-            self.loader.set_fit(self.delegate.image_rect(QRect(0, 0, probe.width(),
-                                                              probe.height())).size())
+        self.delegate.restyle(self.palette(), self.font())
         self.scheduleDelayedItemsLayout()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange,
+                            QEvent.Type.StyleChange):
+            self.delegate.restyle(self.palette(), self.font())
+            self.viewport().update()
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
@@ -141,6 +148,11 @@ class GalleryGrid(QListView):
         if model is None:
             return set()
         return {model.index(r, 0).data(GalleryRoles.ItemId) for r in self.visible_rows()}
+
+    def _scrolled(self, _value: int) -> None:
+        self._retain_timer.start()
+        if self.loader is not None:
+            self.loader.hold(SCROLL_HOLD_S)
 
     def retain_visible(self) -> None:
         if self.loader is not None:
