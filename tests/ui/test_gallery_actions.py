@@ -439,3 +439,17 @@ def test_export_copies_files_with_a_json_sidecar_and_tags_are_searchable(
                     and detail.value_labels["Tags"].text() == "kites, Rot 赤", timeout=3000)
     found = run(qtbot, lib.page(LibraryQuery(text="赤"))).items
     assert [i.prompt for i in found] == ["a red kite"]
+
+
+def test_open_conversation_shows_only_once_the_agent_tab_can_open_one(qtbot: Any, lib: Any) -> None:
+    run(qtbot, lib.add(kind="image", prompt="from a chat", model="image-01", source="agent",
+                       job_id=7, path=make_image(lib.root / "chat.png", "chat", "#6a1b9a")))
+    tab = gallery(qtbot, services_for(lib))
+    select(tab, 0)
+    actions = tab.gallery_actions
+    assert not actions.conversation.isVisible()  # nothing can open it yet: not offered
+    opened: list[int] = []
+    actions.set_conversation_opener(opened.append)
+    assert actions.conversation.isVisible() and actions.conversation.isEnabled()
+    actions.conversation.trigger()
+    assert opened == [7]

@@ -112,6 +112,10 @@ class GalleryActions(QObject):
                         tip="Forget the items; their files stay on disk")
         self.locate = a("locate", "Locate…", self._on_current(self.locate_file))
         self.undo = a("undo", "Undo", self.vm.undo, QKeySequence(QKeySequence.StandardKey.Undo))
+        # Hidden until the Agent tab says it can open one (set_conversation_opener).
+        self.conversation = a("openConversation", "Open conversation", self._open_conversation)
+        self.conversation.setVisible(False)
+        self._conversation_opener: Any = None
         self.add_files = a("addFiles", "Add files…", self.choose_files,
                            tip="Copy images, videos or audio into the library (or drop them here)")
         self.import_button = QToolButton(self.tab)
@@ -216,6 +220,8 @@ class GalleryActions(QObject):
         self.first_frame.setEnabled(media)
         self.reference.setEnabled(current is not None)
         self.locate.setEnabled(current is not None and not current.exists)
+        self.conversation.setEnabled(current is not None and current.source == "agent"
+                                     and bool(current.job_id))
         self.delete_remote.setEnabled(one and self.client is not None)
 
     def _item_updated(self, item_id: int) -> None:
@@ -249,7 +255,8 @@ class GalleryActions(QObject):
     def _fill_item_menu(self, menu: QMenu) -> None:
         for act in (self.favorite, self.tags, self.copy_prompt, None, self.remix, self.first_frame,
                     self.reference, None, self.open, self.reveal, self.export, None, self.delete,
-                    self.delete_remote, self.remove, self.locate, None, self.undo):
+                    self.delete_remote, self.remove, self.locate, self.conversation, None,
+                    self.undo):
             if act is None:
                 menu.addSeparator()
             else:
@@ -332,6 +339,19 @@ class GalleryActions(QObject):
         except (AttributeError, ValueError):
             return None, name
         return getattr(tab, "form", None), name
+
+    def set_conversation_opener(self, opener: Any) -> None:
+        """The Agent tab's hook: ``opener(job_id)`` shows the conversation an agent result
+        came from (the item's ``job_id``). Until it is set the action stays hidden."""
+        self._conversation_opener = opener
+        self.conversation.setVisible(opener is not None)
+        if opener is not None:
+            self.vm.openConversationRequested.connect(opener)
+
+    def _open_conversation(self) -> None:
+        item = self.tab.current_item()
+        if item is not None and item.source == "agent" and item.job_id:
+            self.vm.openConversationRequested.emit(int(item.job_id))
 
     def step(self, offset: int) -> None:
         """The previous / next item (←/→ in the full-window viewer, which follows)."""
