@@ -1,0 +1,499 @@
+"""The Agent tab's view-model: conversations (list, open, rename, pin, delete + Undo,
+search), the transcript of the open one, the composer, and sending turns through the
+session's engine.
+
+Sending is the engine's job, not ours: ``engine.submit`` journals the agent job before the
+``POST agent`` goes out (``async=true``), polls it, downloads its attachments into the
+library (source ``agent``) and resumes it after a restart. This VM only links each try to
+its job id in the conversation store and follows the engine's events through a
+``JobsModel`` of kind ``agent`` — there is no second poller.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QObject, Signal
+
+from minimax_studio.api.catalog.agent import AGENT_MODELS
+from minimax_studio.core.conversation_answers import fetch_answer
+from minimax_studio.core.conversation_export import ExportTry, ExportTurn, export_conversation
+from minimax_studio.core.conversations import (
+    Conversation,
+    ConversationStore,
+    Turn,
+    conversations_db_path,
+)
+from minimax_studio.core.jobs import JobKind, JobState
+from minimax_studio.viewmodels.agent_composer import HINT, ComposerState
+from minimax_studio.viewmodels.agent_transcript_model import TranscriptModel
+from minimax_studio.viewmodels.agent_turns import NO_CANCEL, MediaView
+from minimax_studio.viewmodels.conversation_list_model import ConversationListModel
+from minimax_studio.viewmodels.jobs_model import JobsModel
+from minimax_studio.viewmodels.tasks import describe_error
+
+log = logging.getLogger(__name__)
+
+__all__ = ["AGENT_MODEL_GROUPS", "HINT", "MEMORY_NOTE", "NO_CANCEL", "AgentVM", "conversations_path"]
+
+
+def conversations_path(session: Any) -> Path:
+    """Next to the session's journal (sandbox conversations live with sandbox jobs)."""
+    return conversations_db_path(session.journal.db.path)
+
+MEMORY_NOTE = ("The agent does not remember earlier turns: each message is sent on its own. "
+               "To build on a result, use \"Continue from this result\" or \"Attach the last result\".")
+_LAST = "last_conversation"
+
+#: (kind title, [(id, label, unverified)]) for the composer's toggles.
+AGENT_MODEL_GROUPS: list[tuple[str, list[tuple[str, str, bool]]]] = [
+    (title, [(m.id, m.label, not m.captured) for m in AGENT_MODELS.values() if m.kind == kind])
+    for kind, title in (("video", "Video"), ("image", "Image"), ("audio", "Audio"))
+]
+
+
+class AgentVM(QObject):
+    #: the open conversation changed (id, or -1 for none)
+    conversationOpened = Signal(int)
+    #: the open conversation's title / pin changed (no new turns)
+    currentChanged = Signal()
+    #: a sentence for the tab's message line (errors, confirmations)
+    message = Signal(str)
+    #: a conversation was deleted: id, title — the tab offers Undo
+    deleted = Signal(int, str)
+    #: a turn's try was sent (row in the transcript) — the tab scrolls to it
+    turnSent = Signal(int)
+    #: a row to select (Open conversation from the Gallery)
+    selectRow = Signal(int)
+    #: export finished: the folder
+    exported = Signal(str)
+    #: the list of accounts changed (for the composer's account choice)
+    accountsChanged = Signal(list)
+    #: sending started / ended (Send is disabled meanwhile: never sent twice)
+    busyChanged = Signal(bool)
+
+    def __init__(self, *, engine: Any, client: Any, runner: Any, store_path: Path,
+                 library: Any = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._engine = engine
+        self._client = client
+        self._library = library
+        self._runner = runner
+        self._store_path = Path(store_path)
+        self.store: ConversationStore | None = None
+        self.jobs = JobsModel(engine, JobKind.AGENT, parent=self)
+        busy = float(getattr(getattr(engine, "config", None), "busy_retry", 20.0) or 20.0)
+        self.transcript = TranscriptModel(self.jobs.job, busy_retry=busy, parent=self)
+        self.conversations = ConversationListModel(self)
+        self.composer = ComposerState(self._spawn, parent=self)
+        self.current: Conversation | None = None
+        self.search = ""
+        self.sending = False
+        self.ready = asyncio.Event()
+        self._answering: set[int] = set()
+        self._closed = False
+        self.jobs.dataChanged.connect(self._jobs_changed)
+        self.jobs.rowsInserted.connect(self._jobs_inserted)
+        self.jobs.modelReset.connect(self._jobs_reset)
+        self.jobs.jobFinished.connect(self._job_finished)
+        self.composer.changed.connect(self._composer_changed)
+
+    # --- lifecycle --------------------------------------------------------------------------
+    def _spawn(self, key: str, coro: Awaitable[Any], **kw: Any) -> Any:
+        return self._runner.start(key, coro, error_context="Agent", notify=False,
+                                  on_error=self.message.emit, **kw)
+
+    @property
+    def runner(self) -> Any:
+        return self._runner
+
+    def start(self) -> None:
+        self.jobs.start(self._runner.spawn)
+        self._spawn("agent:open", self._open())
+
+    async def _open(self) -> None:
+        try:
+            self.store = await ConversationStore.open(self._store_path)
+        except Exception as exc:
+            self.message.emit(f"The conversations could not be opened: {describe_error(exc)}")
+            raise
+        await self._reload_list()
+        last = await self.store.get_meta(_LAST)
+        target = int(last) if last and last.isdigit() else None
+        if target is None or self.conversations.row_of(target) < 0:
+            first = self.conversations.item(0)
+            target = first.id if first else None
+        if target is not None:
+            await self._open_conversation(target)
+        else:
+            self.conversationOpened.emit(-1)
+        self.ready.set()
+        self._spawn("agent:accounts", self._load_accounts())
+
+    async def _load_accounts(self) -> None:
+        router = getattr(self._engine, "router", None)
+        if router is None:
+            return
+        try:
+            await router.refresh()
+        except Exception as exc:  # the composer keeps "Automatic"; say why there is no list
+            log.info("agent: accounts not read: %s", exc)
+            return
+        self.accountsChanged.emit(sorted(router.accounts))
+
+    def close(self) -> None:
+        """The tab goes away: stop following the engine and close the store (sync: the
+        loop may be shutting down)."""
+        self._closed = True
+        self.jobs.stop()
+        self.transcript.set_turns([])
+        if self.store is not None:
+            try:
+                self.store.close_sync()
+            except Exception:
+                log.exception("closing the conversations failed")
+
+    # --- conversations ----------------------------------------------------------------------
+    async def _reload_list(self) -> None:
+        assert self.store is not None
+        self.conversations.set_items(await self.store.list_conversations(self.search))
+
+    def set_search(self, text: str) -> None:
+        self.search = text
+        if self.store is not None:
+            self._spawn("agent:search", self._reload_list())
+
+    def new_conversation(self) -> None:
+        self._spawn("agent:new", self._new())
+
+    async def _new(self) -> int:
+        assert self.store is not None
+        # A new conversation starts with the models chosen last: people keep a set.
+        conv = await self.store.create(models=list(self.composer.models), account=self.composer.account)
+        self.search = ""
+        await self._reload_list()
+        await self._open_conversation(conv.id)
+        return conv.id
+
+    def open_conversation(self, conversation_id: int) -> None:
+        if self.current is not None and self.current.id == conversation_id:
+            return
+        self._spawn("agent:open-conversation", self._open_conversation(conversation_id))
+
+    async def _open_conversation(self, conversation_id: int) -> None:
+        assert self.store is not None
+        conv = await self.store.get(conversation_id)
+        if conv is None:
+            return
+        turns = await self.store.turns(conversation_id)
+        self.current = conv
+        self.transcript.set_turns(turns)
+        self.composer.blockSignals(True)
+        self.composer.set_models(conv.models or self.composer.models)
+        self.composer.set_account(conv.account)
+        self.composer.blockSignals(False)
+        self.composer.changed.emit()
+        await self.store.set_meta(_LAST, str(conversation_id))
+        self.conversationOpened.emit(conversation_id)
+        self._fetch_missing_answers(turns)
+
+    def rename(self, conversation_id: int, title: str) -> None:
+        self._spawn("agent:rename", self._update(conversation_id, title=title))
+
+    def set_pinned(self, conversation_id: int, pinned: bool) -> None:
+        self._spawn("agent:pin", self._update(conversation_id, pinned=pinned))
+
+    async def _update(self, conversation_id: int, **kw: Any) -> None:
+        assert self.store is not None
+        await self.store.update(conversation_id, **kw)
+        if self.current is not None and self.current.id == conversation_id:
+            self.current = await self.store.get(conversation_id) or self.current
+            self.currentChanged.emit()
+        await self._reload_list()
+
+    def delete(self, conversation_id: int) -> None:
+        self._spawn("agent:delete", self._delete(conversation_id))
+
+    async def _delete(self, conversation_id: int) -> None:
+        assert self.store is not None
+        conv = await self.store.get(conversation_id)
+        await self.store.delete(conversation_id)
+        await self._reload_list()
+        if self.current is not None and self.current.id == conversation_id:
+            self.current = None
+            self.transcript.set_turns([])
+            nxt = self.conversations.item(0)
+            if nxt is not None:
+                await self._open_conversation(nxt.id)
+            else:
+                self.conversationOpened.emit(-1)
+        self.deleted.emit(conversation_id, conv.title if conv else "")
+
+    def undo_delete(self, conversation_id: int) -> None:
+        self._spawn("agent:undelete", self._undelete(conversation_id))
+
+    async def _undelete(self, conversation_id: int) -> None:
+        assert self.store is not None
+        await self.store.undelete(conversation_id)
+        await self._reload_list()
+        await self._open_conversation(conversation_id)
+
+    def open_conversation_for_job(self, job_id: int) -> None:
+        """The Gallery's "Open conversation": the conversation of an agent job, its turn
+        selected."""
+        self._spawn("agent:open-for-job", self._open_for_job(job_id))
+
+    async def _open_for_job(self, job_id: int) -> bool:
+        await self.ready.wait()
+        assert self.store is not None
+        cid = await self.store.conversation_for_job(job_id)
+        if cid is None:
+            self.message.emit("This result does not belong to a conversation kept on this computer.")
+            return False
+        if self.current is None or self.current.id != cid:
+            await self._open_conversation(cid)
+        row = self.transcript.row_of_job(job_id)
+        if row >= 0:
+            turn = self.transcript.turns[row]
+            idx = next((i for i, t in enumerate(turn.tries) if t.job_id == job_id), -1)
+            if idx >= 0 and idx != turn.shown_index:
+                await self._show_try(turn, idx)
+            self.selectRow.emit(row)
+        return True
+
+    # --- composer / sending -----------------------------------------------------------------
+    def _composer_changed(self) -> None:
+        conv = self.current
+        if conv is None or self.store is None:
+            return
+        models, account = list(self.composer.models), self.composer.account
+        if models != conv.models or account != conv.account:
+            conv.models, conv.account = models, account
+            self._spawn(f"agent:remember:{conv.id}",
+                        self.store.update(conv.id, models=models, account=account))
+
+    def send_blocker(self) -> str | None:
+        if self.sending:
+            return "Sending…"
+        problems = self.composer.problems()
+        return problems[0] if problems else None
+
+    def send(self) -> bool:
+        """Ctrl+Enter / Send. False (and a sentence) when it cannot go; the composer keeps
+        everything."""
+        blocker = self.send_blocker()
+        if blocker is not None:
+            if not self.sending:
+                self.message.emit(blocker)
+            return False
+        self._set_sending(True)
+        self._spawn("agent:send", self._send(), on_done=lambda _r: self._set_sending(False))
+        return True
+
+    def _set_sending(self, on: bool) -> None:
+        self.sending = on
+        self.busyChanged.emit(on)
+
+    async def _send(self) -> None:
+        try:
+            if self.store is None:
+                await self.ready.wait()
+            assert self.store is not None
+            if self.current is None:
+                await self._new()
+            assert self.current is not None
+            req = self.composer.request()
+            account = self.composer.account
+            turn = await self.store.add_turn(self.current.id, req["prompt"], req["files"], req["models"], account)
+            self.transcript.append_turn(turn)
+            row = len(self.transcript.turns) - 1
+            sent = await self._submit(turn, req, account)
+            if sent:
+                self.composer.clear()
+            self.turnSent.emit(row)
+            self.current = await self.store.get(self.current.id) or self.current  # titled by the first prompt
+            self.currentChanged.emit()
+            await self._reload_list()
+        except BaseException:
+            self._set_sending(False)
+            raise
+
+    async def _submit(self, turn: Turn, req: dict[str, Any], account: str | None) -> bool:
+        assert self.store is not None
+        try:
+            job = await self._engine.submit(JobKind.AGENT, req, account)
+        except Exception as exc:
+            problems = getattr(exc, "problems", None)
+            reason = " ".join(problems) if problems else describe_error(exc)
+            t = await self.store.add_try(turn.id, None, f"Not sent: {reason}")
+            turn.tries.append(t)
+            turn.shown_try = -1
+            self.transcript.turn_changed(turn.id)
+            self.message.emit(f"The turn was not sent: {reason}")
+            return False
+        t = await self.store.add_try(turn.id, job.id)
+        turn.tries.append(t)
+        turn.shown_try = -1
+        self.transcript.turn_changed(turn.id)
+        return True
+
+    def retry(self, turn_id: int) -> None:
+        """Send the turn again as it was; the earlier answers stay (‹ 1/2 ›)."""
+        row = self.transcript.row_of_turn(turn_id)
+        if row < 0:
+            return
+        turn = self.transcript.turns[row]
+        missing = [f for f in turn.files if not Path(f).is_file()]
+        if missing:
+            self.message.emit(f"Cannot retry: {Path(missing[0]).name} is no longer there.")
+            return
+        req = {"prompt": turn.prompt, "models": list(turn.models), "files": list(turn.files)}
+        self._spawn(f"agent:retry:{turn_id}", self._submit(turn, req, turn.account))
+
+    def cancel(self, turn_id: int) -> None:
+        row = self.transcript.row_of_turn(turn_id)
+        shown = self.transcript.turns[row].shown if row >= 0 else None
+        if shown is None or shown.job_id is None:
+            return
+        self._spawn(f"agent:cancel:{turn_id}", self._engine.cancel(shown.job_id))
+        self.message.emit(NO_CANCEL)
+
+    def show_try(self, turn_id: int, delta: int) -> None:
+        row = self.transcript.row_of_turn(turn_id)
+        if row < 0:
+            return
+        turn = self.transcript.turns[row]
+        idx = turn.shown_index + delta
+        if 0 <= idx < len(turn.tries):
+            self._spawn(f"agent:show-try:{turn_id}", self._show_try(turn, idx))
+
+    async def _show_try(self, turn: Turn, index: int) -> None:
+        turn.shown_try = index
+        self.transcript.turn_changed(turn.id)
+        if self.store is not None:
+            await self.store.set_shown_try(turn.id, index)
+
+    def continue_from(self, path: Path | str) -> None:
+        """A result goes into the composer as an attachment (the agent has no memory)."""
+        self.composer.add_files([path])
+
+    def attach_last_result(self) -> bool:
+        path = self.transcript.last_media_path()
+        if path is None:
+            self.message.emit("This conversation has no finished result to attach yet.")
+            return False
+        self.composer.add_files([path])
+        return True
+
+    def save_copy(self, src: str, dst: str) -> None:
+        """Save as…: copied in a worker thread (a video can be hundreds of MB)."""
+
+        async def copy() -> None:
+            import shutil
+
+            try:
+                await asyncio.to_thread(shutil.copy2, src, dst)
+            except OSError as exc:
+                self.message.emit(f"Could not save {Path(dst).name}: {exc.strerror or exc}.")
+                return
+            self.message.emit(f"Saved {dst}.")
+
+        self._spawn("agent:save", copy())
+
+    # --- following the engine -----------------------------------------------------------------
+    def _jobs_changed(self, top: QModelIndex, bottom: QModelIndex, *_: Any) -> None:
+        for row in range(top.row(), bottom.row() + 1):
+            job = self.jobs.job_at(row)
+            if job is not None:
+                self.transcript.job_changed(job.id)
+
+    def _jobs_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
+        self._jobs_changed(self.jobs.index(first), self.jobs.index(last))
+
+    def _jobs_reset(self) -> None:
+        self.transcript.set_turns(self.transcript.turns)
+        self._fetch_missing_answers(self.transcript.turns)
+
+    def _job_finished(self, job_id: int, state: str) -> None:
+        row = self.transcript.row_of_job(job_id)
+        if row >= 0 and state == JobState.COMPLETED.value:
+            self._fetch_missing_answers([self.transcript.turns[row]])
+
+    def _fetch_missing_answers(self, turns: list[Turn]) -> None:
+        wanted = []
+        for turn in turns:
+            for t in turn.tries:
+                if t.job_id is None or t.answer is not None or t.id in self._answering:
+                    continue
+                job = self.jobs.job(t.job_id)
+                if job is not None and job.state is JobState.COMPLETED and job.remote_ids:
+                    wanted.append((turn, t, job.remote_ids[0]))
+        if wanted:
+            for _, t, _ in wanted:
+                self._answering.add(t.id)
+            self._spawn(f"agent:answers:{wanted[0][1].id}", self._fetch_answers(wanted))
+
+    async def _fetch_answers(self, wanted: list[tuple[Turn, Any, str]]) -> None:
+        assert self.store is not None
+        for turn, t, remote_id in wanted:
+            try:
+                answer = await fetch_answer(self._client, remote_id)
+            except Exception as exc:  # the media still show; the text waits for next time
+                t.answer = {"text": "", "attachments": {},
+                            "notes": [f"The agent's text could not be read: {describe_error(exc)}"]}
+            else:
+                t.answer = answer
+                await self.store.set_answer(t.id, answer)
+            finally:
+                self._answering.discard(t.id)
+            if not self._closed:
+                self.transcript.turn_changed(turn.id)
+
+    # --- export -------------------------------------------------------------------------------
+    def export(self, dest_parent: Path | str) -> None:
+        if self.current is None:
+            self.message.emit("Open a conversation to export it.")
+            return
+        self._spawn("agent:export", self._export(Path(dest_parent)))
+
+    async def _export(self, dest_parent: Path) -> Path:
+        assert self.current is not None
+        rows: list[ExportTurn] = []
+        for row, turn in enumerate(self.transcript.turns):
+            tries = []
+            for t in turn.tries:
+                job = self.jobs.job(t.job_id) if t.job_id is not None else None
+                request: dict[str, Any] = {"prompt": turn.prompt, "models": ",".join(turn.models),
+                                           "file": [Path(f).name for f in turn.files], "async": True}
+                if job is not None and job.account:
+                    request["account"] = job.account
+                media = [Path(d["path"]) for d in (job.downloads.values() if job else [])
+                         if isinstance(d, dict) and d.get("path") and d.get("state") == "done"]
+                tries.append(ExportTry(job_id=t.job_id, state=job.state.value if job else "not sent",
+                                       reason=(job.reason if job else t.error), request=request,
+                                       remote_ids=list(job.remote_ids) if job else [],
+                                       text=str((t.answer or {}).get("text") or ""), media=media))
+            _ = row
+            rows.append(ExportTurn(turn.prompt, list(turn.files), tries))
+        folder = await asyncio.to_thread(export_conversation, dest_parent, self.current.title, rows)
+        self.exported.emit(str(folder))
+        self.message.emit(f"Exported to {folder}.")
+        return folder
+
+    # --- for the tab ---------------------------------------------------------------------------
+    async def thumb_source(self, media: MediaView) -> Path | None:
+        """The library's thumbnail of a result (videos get one from their cover image)."""
+        if self._library is None or media.item_id is None:
+            return None
+        item = await self._library.get(int(media.item_id))
+        thumb = getattr(item, "thumb_path", None)
+        return Path(thumb) if thumb is not None and Path(thumb).is_file() else None
+
+    @staticmethod
+    def now() -> datetime:
+        return datetime.now(UTC)
