@@ -213,17 +213,39 @@ class FormModel(SlotEditing, QObject):
                 values[k] = old_values[k]
         self._values = {k: v for k, v in values.items() if k in VALUE_FIELDS}
         self._slots = {s.field: SlotState(s) for s in self.model.slots()}
-        recheck = []
-        for field, state in self._slots.items():
-            old = old_slots.get(field)
-            if old and old.path and (old.info is None or old.info.kind in state.spec.kinds):
-                recheck.append((field, old.path))
+        # Attached files survive the switch: each keeps its slot when the new model has
+        # it, else goes to the first free slot of the new model that takes its kind; what
+        # has no place is named in a notice instead of vanishing.
+        placed: dict[str, Path] = {}
+        leftovers: list[tuple[Path, str | None]] = []
+        for field, old in old_slots.items():
+            if not old.path:
+                continue
+            kind = old.info.kind if old.info else None
+            state = self._slots.get(field)
+            if state is not None and (kind is None or kind in state.spec.kinds):
+                placed[field] = old.path
+            else:
+                leftovers.append((old.path, kind))
+        dropped: list[str] = []
+        for path, kind in leftovers:
+            target = next((f for f, st in self._slots.items() if f not in placed
+                           and (kind is None or kind in st.spec.kinds)), None)
+            if target is None:
+                dropped.append(path.name)
+            else:
+                placed[target] = path
         self.modelChanged.emit(model_id)
         self.slotsChanged.emit()
         for k, v in self._values.items():
             self.valueChanged.emit(k, v)
-        for field, path in recheck:
+        for field, path in placed.items():
             self.set_slot_file(field, path)
+        if dropped:
+            names = ", ".join(dropped)
+            label = getattr(self.model, "label", model_id)
+            self.message.emit(f"{label} has no slot for {names}: "
+                              f"{'it was' if len(dropped) == 1 else 'they were'} left out.")
         self._revalidate()
 
     def _allowed(self, field: str, value: Any) -> bool:

@@ -302,3 +302,26 @@ def test_the_wheel_scrolls_the_form_instead_of_changing_paid_settings(
     value = tab.duration.value()
     _wheel(tab.duration, 1 if value < tab.duration.maximum() else -1)
     assert tab.duration.value() != value
+
+
+def test_attachments_survive_a_model_switch_or_are_named(qtbot: Any, tab: VideoTab,
+                                                         tmp_path: Path) -> None:
+    """A first frame moves to the new model's matching slot; what the new model cannot
+    take is named in the note under Generate, never dropped silently."""
+    with_image = [i for i, m in catalog.VIDEO_MODELS.items()
+                  if any("image" in s.kinds for s in m.slots())]
+    text_only = next(i for i, m in catalog.VIDEO_MODELS.items() if not m.slots())
+    first, second = with_image[0], next(i for i in with_image[1:] if i != "Sora-2")
+    pick_model(qtbot, tab, first)
+    field = next(s.field for s in tab.form.slots() if "image" in s.spec.kinds)
+    path = mf.png(tmp_path / "harbour.png", 1280, 720)
+    tab.form.set_slot_file(field, path)
+    settle(qtbot, tab)
+    pick_model(qtbot, tab, second)
+    settle(qtbot, tab)
+    kept = [s for s in tab.form.slots() if s.path == path]
+    assert kept, [(s.field, s.path) for s in tab.form.slots()]
+    pick_model(qtbot, tab, text_only)
+    settle(qtbot, tab)
+    assert "harbour.png" in tab.status.text() and "left out" in tab.status.text()
+    assert tab.status.isVisible()
