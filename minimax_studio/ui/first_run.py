@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -29,6 +29,11 @@ def _card(parent: QWidget) -> tuple[QFrame, QVBoxLayout]:
 class FirstRunPage(QWidget):
     sandboxRequested = Signal()
 
+    TRY_TEXT = ("The sandbox is a pretend server built into the app, with one demo Hailuo "
+                "account. Nothing is paid and nothing leaves this computer.")
+    CONTINUE_TEXT = ("Your sandbox session is still here — its jobs, results and demo "
+                     "accounts. Nothing is paid and nothing leaves this computer.")
+
     def __init__(self, token_vm: TokenVM, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("firstRunPage")
@@ -41,9 +46,9 @@ class FirstRunPage(QWidget):
         try_card, try_lay = _card(self)
         h1 = QLabel("Try it without a subscription", try_card)
         h1.setStyleSheet("font-size: 15px; font-weight: 700;")
-        t1 = QLabel("The sandbox is a pretend server built into the app, with one demo Hailuo "
-                    "account. Nothing is paid and nothing leaves this computer.", try_card)
+        t1 = QLabel(self.TRY_TEXT, try_card)
         t1.setWordWrap(True)
+        self.sandbox_title, self.sandbox_text = h1, t1
         self.sandbox_button = QPushButton("Try the sandbox", try_card)
         self.sandbox_button.setObjectName("trySandbox")
         self.sandbox_button.clicked.connect(self.sandboxRequested)
@@ -79,6 +84,18 @@ class FirstRunPage(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(40, 32, 40, 32)
         lay.addWidget(column, 0, Qt.AlignmentFlag.AlignHCenter)
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        # After a restart without --sandbox the welcome page is the way back to it.
+        app_vm = getattr(self.window(), "vm", None)
+        self.set_sandbox_session(bool(getattr(app_vm, "has_sandbox_session", False)))
+
+    def set_sandbox_session(self, exists: bool) -> None:
+        self.sandbox_title.setText("Continue in the sandbox" if exists
+                                   else "Try it without a subscription")
+        self.sandbox_text.setText(self.CONTINUE_TEXT if exists else self.TRY_TEXT)
+        self.sandbox_button.setText("Continue in the sandbox" if exists else "Try the sandbox")
 
     def show_keyring_problem(self, message: str) -> None:
         """The keyring could not be read at start: say so before the user types anything."""

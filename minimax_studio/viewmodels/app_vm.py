@@ -104,6 +104,13 @@ class AppVM(QObject):
         return f"{n} account" + ("" if n == 1 else "s")
 
     @property
+    def has_sandbox_session(self) -> bool:
+        """A sandbox was used on this profile before (its state file is there): the welcome
+        page offers to continue it rather than only to "try" it. One stat, no I/O beyond."""
+        where = session_locations(self.services.paths, self.services.settings, sandbox=True)
+        return where.sandbox_state is not None and where.sandbox_state.is_file()
+
+    @property
     def running_jobs(self) -> int:
         return sum(1 for s in self._job_states.values() if s not in _FINAL)
 
