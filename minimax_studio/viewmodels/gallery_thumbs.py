@@ -132,6 +132,25 @@ def _decode_fitted(path: Path, box: QSize) -> QImage | None:
     return img.copy()  # own the pixels (``data`` is a Python buffer)
 
 
+def save_poster_sync(image: QImage, video: Path, cache_dir: Path) -> Path | None:
+    """Worker thread: a video's poster frame as a JPEG in the thumbnail cache, keyed by the
+    video's content hash like every thumbnail; None when it cannot be written."""
+    try:
+        digest = thumbnails.content_hash(video)
+        dest = cache_dir / digest[:2] / f"{digest[:40]}-poster.jpg"
+        if dest.exists():
+            return dest
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dest.with_name(dest.stem + ".part.jpg")
+        if not image.save(str(tmp), quality=85):  # JPEG, from the suffix
+            return None
+        tmp.replace(dest)
+        return dest
+    except OSError as exc:
+        log.info("could not save the poster of %s: %s", video, exc)
+        return None
+
+
 class ThumbnailLoader(QObject):
     """See the module docstring. ``get`` is what painting calls; it never blocks."""
 
@@ -172,6 +191,10 @@ class ThumbnailLoader(QObject):
             return thumb
         self.request(item)
         return None
+
+    def peek(self, item_id: int) -> Thumb | None:
+        """The cached thumbnail, without requesting one."""
+        return self._cache.get(item_id)
 
     def request(self, item: LibraryItem) -> None:
         if item.id in self._running:

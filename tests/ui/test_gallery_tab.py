@@ -210,3 +210,29 @@ def test_screenshots(qtbot: Any, lib: Library, tmp_path: Path, artifacts_dir: Pa
         tab.shutdown()
     finally:
         apply_theme(app, "light")
+
+
+def test_video_without_cover_gets_its_first_frame_and_plays_on_hover(
+        qtbot: Any, lib: Library, artifacts_dir: Path) -> None:
+    path = lib.target_path("video", "hailuo-02", "a clip without a cover", "mp4", T0)
+    mf.mp4(path)
+    clip = run(qtbot, lib.add(kind="video", model="hailuo-02", prompt="a clip without a cover",
+                              path=path, duration=3.0, created_at=T0))
+    tab = _tab(qtbot, lib)
+    # No cover and (here) no ffmpeg: QtMultimedia decodes the first frame as its poster.
+    qtbot.waitUntil(lambda: (_thumb(tab, clip) is not None and _thumb(tab, clip).has_picture),
+                    timeout=20_000)
+    saved = run(qtbot, lib.get(clip.id))
+    assert saved.thumb_path is not None and saved.thumb_path.is_file()
+    # Hovering the cell plays it muted in place; leaving stops it.
+    grid = tab.grid
+    center = grid.visualRect(tab.model.index(0)).center()
+    qtbot.mouseMove(grid.viewport(), center)
+    qtbot.waitUntil(lambda: grid.playing_id == clip.id and grid.delegate.hover_frame is not None,
+                    timeout=10_000)
+    assert grid._player is not None and grid._player.audioOutput() is None  # muted: no output
+    tab.grab().save(str(artifacts_dir / "gallery-video-hover.png"))
+    qtbot.mouseMove(grid.viewport(), grid.viewport().rect().bottomRight() - QPoint(5, 5))
+    qtbot.waitUntil(lambda: grid.playing_id is None, timeout=5000)
+    assert grid.delegate.hover_frame is None
+    tab.shutdown()

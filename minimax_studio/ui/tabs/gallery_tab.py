@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 from minimax_studio.ui.tabs.gallery_actions import attach_gallery_actions
 from minimax_studio.ui.widgets.gallery_filters import GalleryFilters
 from minimax_studio.ui.widgets.gallery_grid import MAX_CELL, MIN_CELL, GalleryGrid
+from minimax_studio.ui.widgets.gallery_posters import PosterGrabber
 from minimax_studio.viewmodels.gallery_model import GalleryModel, GalleryRoles
 from minimax_studio.viewmodels.gallery_thumbs import ThumbnailLoader
 
@@ -118,6 +120,9 @@ class GalleryTab(QWidget):
         self.error_label.hide()
 
         self.grid = GalleryGrid(self.loader, self)
+        self.posters = PosterGrabber(runner, services.paths.thumbnails_dir, self._poster_made, self)
+        self.grid.retain_hooks.append(self.posters.retain)
+        self.loader.thumbnailReady.connect(self._maybe_poster)
         self.grid.setModel(self.model)
         self.size_slider.setValue(self.grid.cell_size())
         self.empty_library = _EmptyPage(
@@ -216,6 +221,7 @@ class GalleryTab(QWidget):
 
     def shutdown(self) -> None:
         self.grid.stop_hover_play()
+        self.posters.stop()
         self.model.stop()
         self.loader.stop()
         self._choices_timer.stop()
@@ -256,6 +262,25 @@ class GalleryTab(QWidget):
             # first screen, so they never queue in front of it on the index's thread.
             self._choices_read = True
             QTimer.singleShot(300, self.refresh_choices)
+
+    def _maybe_poster(self, item_id: int) -> None:
+        """A video drew without a picture (no cover, no ffmpeg): decode its first frame."""
+        thumb = self.loader.peek(item_id)
+        row = self.model.row_of(item_id)
+        item = self.model.item_at(row) if row >= 0 else None
+        if (item is not None and item.kind == "video" and thumb is not None
+                and not thumb.has_picture and not thumb.missing and not thumb.problem):
+            self.posters.want(item)
+
+    def _poster_made(self, item: LibraryItem, path: Path | None) -> None:
+        library = self._services.library
+        if path is None or library is None:
+            return
+        item.thumb_path = path
+        self._services.runner.start(f"gallery-poster-index:{item.id}",
+                                    library.set_thumbnail(item.id, path), notify=False,
+                                    error_context="Recording a video poster")
+        self.model.update_item(item)
 
     def _item_updated(self, item_id: int) -> None:
         self.loader.forget(item_id)

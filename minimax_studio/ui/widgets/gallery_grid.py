@@ -13,6 +13,7 @@ time); leaving stops it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QPoint, QRect, QSize, Qt, QTimer, QUrl, Signal
@@ -62,6 +63,8 @@ class GalleryGrid(QListView):
         self.viewport().setAttribute(Qt.WidgetAttribute.WA_Hover, True)
         self.setDragEnabled(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        #: also told the visible ids after each scroll (the poster grabber)
+        self.retain_hooks: list[Callable[[set[int]], None]] = []
         self._retain_timer = QTimer(self)
         self._retain_timer.setSingleShot(True)
         self._retain_timer.setInterval(30)
@@ -155,8 +158,11 @@ class GalleryGrid(QListView):
             self.loader.hold(SCROLL_HOLD_S)
 
     def retain_visible(self) -> None:
+        ids = self.visible_ids()
         if self.loader is not None:
-            self.loader.retain(self.visible_ids())
+            self.loader.retain(ids)
+        for hook in self.retain_hooks:
+            hook(ids)
 
     def _thumb_ready(self, item_id: int) -> None:
         model = self.model()
