@@ -69,10 +69,13 @@ class LibraryImportVM(QObject):
         self._listed = 0
         self._imported = 0
         self.summary = ""
+        self._busy = False
 
     @property
     def busy(self) -> bool:
-        return self._runner.is_running(KEY)
+        """True from ``start`` until the import ended or was cancelled (a cancelled task
+        takes one more loop turn to finish; the person already sees it stopped)."""
+        return self._busy
 
     def load_accounts(self) -> Any:
         async def run() -> list[str]:
@@ -94,6 +97,7 @@ class LibraryImportVM(QObject):
             return None
         self._report = None
         self._listed = self._imported = 0
+        self._busy = True
         self.busyChanged.emit(True)
         self.progress.emit("Listing what is on Hailuo…", 0, 0)
         return self._runner.start(KEY, self._run(account or None), on_done=self._done,
@@ -102,6 +106,7 @@ class LibraryImportVM(QObject):
     def cancel(self) -> None:
         if self._runner.cancel(KEY):
             # What was imported so far is in the library; the next import resumes.
+            self._busy = False
             self.summary = "Import stopped. What was downloaded is in the library; import again to carry on."
             self.busyChanged.emit(False)
             self.finished.emit(self.summary)
@@ -132,11 +137,13 @@ class LibraryImportVM(QObject):
     def _done(self, report: ImportReport) -> None:
         self._report = report
         self.summary = import_summary(report)
+        self._busy = False
         self.busyChanged.emit(False)
         self.finished.emit(self.summary)
 
     def _error(self, message: str) -> None:
         self.summary = f"The import stopped: {message}"
+        self._busy = False
         self.busyChanged.emit(False)
         self.finished.emit(self.summary)
 

@@ -453,3 +453,38 @@ def test_open_conversation_shows_only_once_the_agent_tab_can_open_one(qtbot: Any
     assert actions.conversation.isVisible() and actions.conversation.isEnabled()
     actions.conversation.trigger()
     assert opened == [7]
+
+
+def test_an_import_can_be_cancelled_and_resumes_where_it_stopped(qtbot: Any, qloop: Any,
+                                                                   tmp_path: Path) -> None:
+    sb = Sandbox(speed=200.0, seed=99, demo_history=True).start()
+    sb.faults.add(endpoint="cdn", latency=0.4)  # slow downloads: time to press Cancel
+    client = MiniMaxClient(sb.token, sb.base_url)
+    lib = run(qtbot, open_library(tmp_path))
+    try:
+        base = services_for(lib)
+        services = ConnectedServices(library=lib, runner=base.runner, paths=base.paths,
+                                     notifier=base.notifier, client=client)
+        tab = gallery(qtbot, services)
+        actions = tab.gallery_actions
+        actions.start_import(None)
+        qtbot.waitUntil(lambda: run(qtbot, lib.count()) >= 1, timeout=20_000)
+        actions.import_row.cancel.click()
+        assert not actions.importer.busy
+        assert actions.import_row.label.text().startswith("Import stopped.")
+        kept = run(qtbot, lib.count())
+        assert 1 <= kept < 4
+        qtbot.wait(600)  # a download that was in flight is cleaned up, not half-indexed
+        files = [p for p in lib.root.rglob("*") if p.is_file()]
+        assert len(files) == run(qtbot, lib.count()) == kept
+
+        sb.faults.clear()
+        actions.start_import(None)
+        qtbot.waitUntil(lambda: not actions.importer.busy, timeout=20_000)
+        assert actions.import_row.label.text() == f"{4 - kept} imported, {kept} already here."
+        assert run(qtbot, lib.count()) == 4
+        tab.shutdown()
+    finally:
+        run(qtbot, lib.close())
+        run(qtbot, client.aclose())
+        sb.stop()
