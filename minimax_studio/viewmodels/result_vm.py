@@ -17,6 +17,7 @@ from PySide6.QtGui import QImage, QImageReader
 
 from minimax_studio.core.jobs import FILE_SLOT_RE, Job, JobState
 from minimax_studio.viewmodels.job_actions import STATE_LABELS, result_paths
+from minimax_studio.viewmodels.job_rows import load_thumb
 from minimax_studio.viewmodels.jobs_model import model_label
 
 log = logging.getLogger(__name__)
@@ -79,6 +80,8 @@ class ResultVM(QObject):
     imageLoaded = Signal(str, QImage)
     #: path, a sentence — the file could not be decoded.
     imageFailed = Signal(str, str)
+    #: path, small picture — a thumbnail for the strip of a multi-image result.
+    thumbLoaded = Signal(str, QImage)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -87,6 +90,7 @@ class ResultVM(QObject):
         self._index = 0
         self._media: dict[str, str] = {}
         self._load: asyncio.Task[None] | None = None
+        self._thumbs: asyncio.Task[None] | None = None
 
     # --- input ------------------------------------------------------------------------------
     def set_job(self, job: Job | None) -> None:
@@ -131,6 +135,30 @@ class ResultVM(QObject):
             self._load = asyncio.ensure_future(self._decode(path))
         except RuntimeError:  # no running loop (a bare VM in a sync unit test)
             log.debug("no event loop; image %s not decoded", path)
+
+    def load_thumbs(self, size: int) -> None:
+        """Thumbnails of every picture of the job (Midjourney's four, quantity > 1),
+        decoded and scaled off the GUI thread; each arrives through ``thumbLoaded``."""
+        if self._thumbs is not None:
+            self._thumbs.cancel()
+            self._thumbs = None
+        paths = [p for p in self._files if media_kind(p) == "image"]
+        if len(paths) < 2:
+            return
+        try:
+            self._thumbs = asyncio.ensure_future(self._decode_thumbs(paths, size))
+        except RuntimeError:  # no running loop (a bare VM in a sync unit test)
+            log.debug("no event loop; thumbnails not decoded")
+
+    async def _decode_thumbs(self, paths: list[Path], size: int) -> None:
+        for path in paths:
+            img = await asyncio.to_thread(load_thumb, path, size)
+            if img is not None:
+                self.thumbLoaded.emit(str(path), img)
+
+    @property
+    def index(self) -> int:
+        return self._index
 
     async def _decode(self, path: Path) -> None:
         img = await asyncio.to_thread(read_image, path)

@@ -291,6 +291,8 @@ def test_build_jobs_area_counts_running_jobs_in_the_tab_title(rig: Rig, qtbot: A
 
 
 def test_image_jobs_show_thumbnails_and_the_picture(rig: Rig, qtbot: Any, artifacts_dir: Path) -> None:
+    from PySide6.QtCore import Qt
+
     model = JobsModel(rig.engine, "image")
     area = JobsArea(model, JobActionsVM(rig.engine))
     qtbot.addWidget(area)
@@ -305,9 +307,22 @@ def test_image_jobs_show_thumbnails_and_the_picture(rig: Rig, qtbot: Any, artifa
     qtbot.waitUntil(lambda: isinstance(model.data(model.index(0), JobRole.THUMBNAIL), QImage), timeout=3000)
     area.panel.select_job(job.id)
     qtbot.waitUntil(lambda: area.result.preview.kind == "image", timeout=3000)
-    assert area.result.files.isVisible() and area.result.files.count() == 2  # both pictures
-    area.result.files.setCurrentIndex(1)
+    strip = area.result.strip
+    assert strip.isVisible() and len(strip.buttons) == 2  # both pictures, as thumbnails
+    assert strip.count_label.text() == "×2"
+    assert strip.buttons[0].isChecked()
+    qtbot.waitUntil(lambda: all(not b.icon().isNull() for b in strip.buttons), timeout=5000)
+    qtbot.mouseClick(strip.buttons[1], Qt.MouseButton.LeftButton)
     assert area.result_vm.media_path == area.result_vm.files[1]
+    assert strip.buttons[1].isChecked() and not strip.buttons[0].isChecked()
+    # The keyboard: 1 goes back to the first picture.
+    area.result.preview.setFocus()
+    qtbot.keyClick(area.result.preview, Qt.Key.Key_1)
+    assert area.result_vm.media_path == area.result_vm.files[0]
+    qtbot.keyClick(area.result.preview, Qt.Key.Key_2)
+    assert area.result_vm.media_path == area.result_vm.files[1]
+    # The row says how many pictures the job made.
+    assert model.data(model.index(0), JobRole.ROW).model.endswith("×2")
     qtbot.waitUntil(lambda: area.result.preview.kind == "image", timeout=3000)  # decoded off-thread
     assert not area.result.preview.image_view.image().isNull()
     qtbot.waitUntil(lambda: " × " in area.result.details.toPlainText(), timeout=3000)

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from minimax_studio.ui.widgets.full_viewer import open_full_viewer
 from minimax_studio.ui.widgets.image_view import ImageView
+from minimax_studio.ui.widgets.result_strip import ResultStrip
 from minimax_studio.viewmodels.result_vm import ResultVM
 
 #: Clips up to this long loop unless the person turned looping off (most results are 5–10 s).
@@ -406,6 +407,10 @@ class ResultPane(QWidget):
         tl = QVBoxLayout(top)
         tl.setContentsMargins(0, 0, 0, 0)
         tl.addWidget(self.files)
+        # Several pictures: a strip of thumbnails, 1–9 to pick (result_strip.py, issue #12).
+        self.strip = ResultStrip(vm, top)
+        self.strip.install_keys(self)
+        tl.addWidget(self.strip)
         tl.addWidget(self.preview, 1)
         split.addWidget(top)
         split.addWidget(bottom)
@@ -442,7 +447,7 @@ class ResultPane(QWidget):
         self.files.addItems([p.name for p in files])
         self.files.setCurrentIndex(files.index(self.vm.media_path) if self.vm.media_path in files else -1)
         self.files.blockSignals(False)
-        self.files.setVisible(len(files) > 1)
+        self.files.setVisible(False)  # the thumbnail strip shows the files now
         self.copy_button.setText("Copy details")
         path, kind = self.vm.media_path, self.vm.media_kind
         if path is None or kind is None:
