@@ -169,6 +169,17 @@ def test_the_end_of_a_clip_is_never_a_black_frame(qtbot: Any, qloop: Any,
     assert not preview.looping
 
 
+def test_a_preview_that_goes_out_of_sight_pauses(qtbot: Any, qloop: Any) -> None:
+    preview = MediaPreview()
+    qtbot.addWidget(preview)
+    preview.show()
+    preview.play(SANDBOX_MEDIA / "clip_16x9.mp4", "video")
+    qtbot.waitUntil(lambda: preview.player.position() > 100, timeout=5000)
+    preview.hide()  # what switching to another tab does to it
+    qtbot.waitUntil(lambda: preview.player.playbackState() == QMediaPlayer.PlaybackState.PausedState,
+                    timeout=2000)
+
+
 def test_audio_plays_to_the_end(qtbot: Any, qloop: Any) -> None:
     preview = MediaPreview()
     qtbot.addWidget(preview)

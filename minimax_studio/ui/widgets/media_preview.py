@@ -18,7 +18,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QGuiApplication, QImage, QKeySequence, QPainter, QPixmap, QShortcut
+from PySide6.QtGui import (
+    QGuiApplication,
+    QHideEvent,
+    QImage,
+    QKeySequence,
+    QPainter,
+    QPixmap,
+    QShortcut,
+)
 from PySide6.QtMultimedia import QAudioOutput, QMediaMetaData, QMediaPlayer, QVideoFrame
 from PySide6.QtMultimediaWidgets import QVideoWidget
 from PySide6.QtWidgets import (
@@ -326,6 +334,13 @@ class MediaPreview(QWidget):
     def _enter_pressed(self) -> None:
         if self._kind in ("image", "video"):
             self.fullViewRequested.emit()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        # Another tab came forward: a clip playing out of sight (with sound) is a surprise.
+        # A last-frame capture keeps running: it plays muted and ends by itself.
+        if self._capture is None and not event.spontaneous():
+            self.pause_playback()
+        super().hideEvent(event)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.video and event.type() == QEvent.Type.MouseButtonDblClick \
