@@ -1050,6 +1050,10 @@ class Engine:
             elif any(s in MODERATED for s in statuses):
                 detail = next((str(_get(i, "message")) for i in items.values() if _get(i, "message")), None)
                 job.mark_moderated("Blocked by Hailuo's moderation" + (f": {detail}." if detail else "."))
+            elif job.kind is JobKind.AGENT and any(s == COMPLETED for s in statuses):
+                # Why completed: an answer in words only (a question back, a refusal) is
+                # the agent's answer; the Agent tab reads its msg_content.
+                job.mark_completed("The agent answered without attachments.")
             elif job.kind is JobKind.AGENT:
                 err = _get(next(iter(items.values()), None) or {}, "error")
                 msg = _get(err, "message") if not isinstance(err, str) else err
