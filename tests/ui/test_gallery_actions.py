@@ -488,3 +488,28 @@ def test_an_import_can_be_cancelled_and_resumes_where_it_stopped(qtbot: Any, qlo
         run(qtbot, lib.close())
         run(qtbot, client.aclose())
         sb.stop()
+
+
+def test_use_as_reference_fills_a_free_slot_of_the_image_form_and_copy_prompt(
+        qtbot: Any, lib: Any) -> None:
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.complete()
+    host = FormHost()
+    host.form.set_model("nano-banana-2")  # takes up to 14 reference images
+    window.set_tab("Image", host)
+    window.pages.setCurrentWidget(window.tabs)
+    window.show()
+    item = run(qtbot, lib.add(kind="image", prompt="a blue door", model="image-01",
+                              path=make_image(lib.root / "door.png", "door", "#1565c0")))
+    tab = gallery(qtbot, services_for(lib), window)
+    window.set_tab("Gallery", tab)
+    window.select_tab("Gallery")
+    tab.select_item(item.id)
+    actions = tab.gallery_actions
+    actions.copy_prompt.trigger()
+    assert QApplication.clipboard().text() == "a blue door"
+    actions.reference.trigger()
+    assert window.current_tab_name() == "Image"
+    qtbot.waitUntil(lambda: any(s.path == item.path for s in host.form.slots()), timeout=5000)
+    tab.shutdown()
