@@ -125,3 +125,31 @@ def test_the_clipping_check_catches_a_cut_label(qtbot: Any, qapp: QApplication,
 
 
 
+
+
+def test_the_picker_shows_whole_descriptions(qtbot: Any, qapp: QApplication,
+                                             rig: tuple[str, FormTab], artifacts_dir: Path) -> None:
+    from PySide6.QtCore import Qt
+
+    from minimax_studio.ui.widgets.model_picker import DescriptionRole
+
+    _kind, tab = rig
+    tab.resize(1024, 700)
+    combo = tab.picker.combo
+    qtbot.mouseClick(combo, Qt.MouseButton.LeftButton)
+    view = combo.view()
+    assert view is not None
+    qtbot.waitUntil(view.isVisible, timeout=2000)
+    fm = view.fontMetrics()
+    cut = []
+    for r in range(combo.model().rowCount()):
+        index = combo.model().index(r, 0)
+        desc = index.data(DescriptionRole)
+        if not desc:
+            continue
+        need = fm.horizontalAdvance(f"    {index.data()}  —  {desc}")
+        if view.visualRect(index).width() < need:
+            cut.append(f"{index.data()}: {view.visualRect(index).width()} < {need}")
+    view.window().grab().save(str(artifacts_dir / f"picker-popup-{_kind}.png"))
+    combo.hidePopup()
+    assert not cut, cut

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QFont, QPalette, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
@@ -34,6 +34,11 @@ class _PopupDelegate(QStyledItemDelegate):
         desc = index.data(DescriptionRole)
         if index.data(ModelIdRole) is None:  # a family header
             option.font.setBold(True)
+            # Not selectable, but not "disabled grey" either: a heading must be readable.
+            pal = option.palette
+            pal.setBrush(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text,
+                         pal.brush(QPalette.ColorGroup.Active, QPalette.ColorRole.Text))
+            option.palette = pal
         elif desc:
             option.text = f"    {option.text}  —  {desc}"
 
@@ -81,6 +86,25 @@ class ModelPicker(QWidget):
                 item.setToolTip(m.description)
                 self._items.appendRow(item)
         self.combo.blockSignals(False)
+        self._fit_popup()
+
+    def _fit_popup(self) -> None:
+        """The popup is as wide as its longest "label — description" line (within the
+        screen), so no description is cut off; the closed box stays narrow."""
+        view = self.combo.view()
+        if view is None:
+            return
+        fm = view.fontMetrics()
+        widest = 0
+        for r in range(self._items.rowCount()):
+            item = self._items.item(r)
+            desc = item.data(DescriptionRole)
+            text = f"    {item.text()}  —  {desc}" if desc else item.text()
+            widest = max(widest, fm.horizontalAdvance(text))
+        screen = self.screen()
+        limit = screen.availableGeometry().width() - 40 if screen is not None else 1600
+        view.setMinimumWidth(min(widest + 48, limit))
+        view.setTextElideMode(Qt.TextElideMode.ElideNone)
 
     def model_ids(self) -> list[str]:
         return [self._items.item(r).data(ModelIdRole) for r in range(self._items.rowCount())

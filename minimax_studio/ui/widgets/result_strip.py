@@ -18,7 +18,7 @@ from minimax_studio.viewmodels.result_vm import ResultVM, media_kind
 
 __all__ = ["ResultStrip"]
 
-THUMB = 72
+THUMB = 56
 MAX_KEYS = 9
 
 
