@@ -135,10 +135,16 @@ class GalleryActionsVM(QObject):
         self._thumbs = thumbs_dir or Path(".")
         self._client = client
         self._undo: _Undo | None = None
+        self._serial = 0
         self.add_report_text = ""
 
     # --- small helpers ------------------------------------------------------------------------
     def _start(self, key: str, coro: Any, on_done: Callable[[Any], None] | None = None) -> Any:
+        # Writes get a key of their own: a second Delete pressed while the first runs must
+        # not cancel it half-way (a file in the trash with its item still indexed).
+        if key != ADD_KEY:
+            self._serial += 1
+            key = f"{key}:{self._serial}"
         return self._runner.start(key, coro, on_done=on_done, on_error=self.failed.emit,
                                   error_context="Gallery", notify=False)
 
@@ -316,11 +322,23 @@ class GalleryActionsVM(QObject):
     async def _undo_run(self, undo: _Undo) -> list[LibraryItem]:
         lib = self._lib()
         restored: list[LibraryItem] = []
+        problems: list[str] = []
         for item, trashed in undo.entries:
             if trashed is not None:
-                await asyncio.to_thread(_restore_from_trash, trashed, item.path)
+                if item.path.exists():
+                    problems.append(f"{item.path.name} stays in the trash: another file has "
+                                    "its name now")
+                    continue
+                try:
+                    await asyncio.to_thread(_restore_from_trash, trashed, item.path)
+                except OSError as exc:
+                    problems.append(f"{item.path.name} could not be taken out of the trash "
+                                    f"({exc.strerror or exc})")
+                    continue
             restored.append(await lib.add(**item_fields(item)))
         self.message.emit(f"Restored {_plural(len(restored), 'item')}.")
+        if problems:
+            self.failed.emit("; ".join(problems[:3]) + ".")
         return restored
 
     # --- adding files -----------------------------------------------------------------------------
