@@ -168,3 +168,14 @@ def test_the_note_under_generate_follows_the_job_to_its_outcome(
     assert "queued" not in tab.status.text()
     if words != "is done — 25 credits charged":
         assert "not charged" in tab.status.text()
+
+
+def test_the_routing_line_follows_capacity_without_an_edit(qtbot: Any, rig: Rig) -> None:
+    """A job another part of the app starts takes a slot: the line above Generate says so
+    by itself, and again when the job ends."""
+    tab = rig.open()
+    qtbot.waitUntil(lambda: "3 free slots" in tab.cost.route.text(), timeout=8000)
+    assert rig.engine is not None
+    rig.run(rig.engine.submit("video", {"model": "T2V-01", "prompt": "a slow boat sandbox:slow"}))
+    qtbot.waitUntil(lambda: "2 free slots" in tab.cost.route.text(), timeout=15000)
+    qtbot.waitUntil(lambda: "3 free slots" in tab.cost.route.text(), timeout=30000)
