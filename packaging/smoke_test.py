@@ -119,7 +119,8 @@ def env_for(home: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def batch_makes_media(exe: list[str], work: Path, label: str) -> None:
+def batch_makes_media(exe: list[str], work: Path, label: str) -> Path:
+    """Returns the profile the batch used (its library holds the media)."""
     home = work / f"home-batch-{label}"
     sheet = work / "good.json"
     sheet.write_text(json.dumps(SHEET), encoding="utf-8")
@@ -133,6 +134,7 @@ def batch_makes_media(exe: list[str], work: Path, label: str) -> None:
           f"{label}: the library holds the image ({[i.name for i in images]})")
     check(unexpected(out.stderr) == [], f"{label}: batch prints nothing unexpected on stderr",
           unexpected(out.stderr))
+    return home
 
 
 # --- the window under Xvfb (this script re-runs itself inside xvfb-run) -------------------
@@ -184,33 +186,33 @@ def wait_for_windows(count: int, timeout: float) -> bool:
     return False
 
 
-def window_opens(exe: Path, work: Path) -> None:
-    home = work / "home-window"
-    report = work / "window.json"
+def window_opens(exe: Path, work: Path, home: Path, label: str) -> None:
+    """Two windows on ``home`` (the profile a batch just filled) under Xvfb."""
+    report = work / f"window-{label}.json"
     cmd = keyring_wrapped(["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", sys.executable,
                            __file__, "--window-inner", str(exe), str(home), str(report)])
     out = run(cmd, timeout=300)
-    check(report.exists(), "the window check ran", f"{out.returncode}: {out.stderr[-1500:]}")
+    check(report.exists(), f"{label}: the window check ran", f"{out.returncode}: {out.stderr[-1500:]}")
     r = json.loads(report.read_text(encoding="utf-8"))
-    check(bool(r.get("first_window")), "the window opens on an X screen with --sandbox")
-    check(bool(r.get("both_windows")), "a second instance on the same profile opens its own window")
+    check(bool(r.get("first_window")), f"{label}: the window opens on an X screen with --sandbox")
+    check(bool(r.get("both_windows")), f"{label}: a second instance on the same profile opens its own window")
     check(r.get("first_exit") == 0 and r.get("second_exit") == 0,
-          f"both close cleanly on Ctrl+C (exit {r.get('first_exit')}, {r.get('second_exit')})")
+          f"{label}: both close cleanly on Ctrl+C (exit {r.get('first_exit')}, {r.get('second_exit')})")
     for name in ("first", "second"):
         bad = unexpected(str(r.get(f"{name}_stderr", "")))
-        check(bad == [], f"the {name} window prints nothing unexpected on stderr", bad[:12])
+        check(bad == [], f"{label}: the {name} window prints nothing unexpected on stderr", bad[:12])
     dbs = sorted(home.rglob("*.sqlite3"))
-    check(bool(dbs), f"the windows wrote their databases ({[d.name for d in dbs]})")
+    check(bool(dbs), f"{label}: the windows wrote their databases ({[d.name for d in dbs]})")
     for db in dbs:
         con = sqlite3.connect(db)
         try:
             ok = con.execute("PRAGMA integrity_check").fetchone()[0]
         finally:
             con.close()
-        check(ok == "ok", f"{db.relative_to(home)} passes SQLite's integrity check")
+        check(ok == "ok", f"{label}: {db.relative_to(home)} passes SQLite's integrity check")
     logs = "\n".join(p.read_text(encoding="utf-8", errors="replace")
                      for p in home.rglob("*.log"))
-    check("Traceback" not in logs, "no traceback in the app's log")
+    check("Traceback" not in logs, f"{label}: no traceback in the app's log")
 
 
 # --- the whole run ------------------------------------------------------------------------
@@ -267,7 +269,8 @@ def pip_install(work: Path) -> None:
     check(out.returncode == 0, f"pip install . into it ({time.monotonic() - t0:.0f} s)",
           out.stderr[-1500:])
     exe = venv / "bin" / "minimax-studio"
-    batch_makes_media([str(exe)], work, "pip install .")
+    home = batch_makes_media([str(exe)], work, "pip install .")
+    window_opens(exe, work, home, "pip install .")
     out = run([str(exe), "diagnose", "--only", "resources", "--only", "media"],
               env=env_for(work / "home-pip-diag"))
     check(out.returncode == 0, "the installed app reads its resources and plays a clip",
@@ -313,8 +316,8 @@ def main(argv: list[str] | None = None) -> int:
                 check(out.returncode == 0 and out.stdout.strip() == f"{APP_NAME} {__version__}",
                       f"--version prints {out.stdout.strip()!r}")
                 diagnose(exe, work)
-                batch_makes_media([str(exe)], work, "bundle")
-                window_opens(exe, work)
+                home = batch_makes_media([str(exe)], work, "bundle")
+                window_opens(exe, work, home, "bundle")
                 check(tree_state(bundle) == before, "nothing was written inside the bundle")
             finally:
                 subprocess.run(["chmod", "-R", "u+w", str(place)], check=False)
