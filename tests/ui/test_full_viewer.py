@@ -44,6 +44,8 @@ def test_image_opens_full_window_and_esc_closes(qtbot: Any, qloop: Any, artifact
     assert viewer.windowState() & Qt.WindowState.WindowFullScreen
     assert viewer.preview.kind == "image"
     assert viewer.preview.image_view.image().size() == img.size()
+    viewer.resize(1024, 700)  # the offscreen "screen" is small; show it at a laptop's size
+    qtbot.wait(50)
     viewer.grab().save(str(artifacts_dir / "full_viewer_image.png"))
     qtbot.keyClick(viewer, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not open_viewers(), timeout=2000)

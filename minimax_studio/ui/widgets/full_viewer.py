@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QImage, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QColor, QImage, QKeyEvent, QKeySequence, QPalette, QShortcut
 from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
 
@@ -42,6 +42,10 @@ class FullViewer(QDialog):
         self.title.setObjectName("fullViewerTitle")
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.preview = MediaPreview(self, full_view=False)
+        # On black, like every photo and video viewer (the inline view uses the window colour).
+        dark = self.preview.image_view.palette()
+        dark.setColor(QPalette.ColorRole.Window, QColor("#000000"))
+        self.preview.image_view.setPalette(dark)
         hint = QLabel("Esc closes · wheel or Ctrl +/− zooms · drag pans", self)
         hint.setObjectName("fullViewerTitle")
         lay = QVBoxLayout(self)
