@@ -42,8 +42,8 @@ def _only(items: Any) -> Any:
 
 
 def _submitted_job(rig: Any, tab: Any) -> int:
-    """The id the form reports after Generate ("Job #n queued")."""
-    rig.qtbot.waitUntil(lambda: "queued" in tab.form_tab.status.text(), timeout=10_000)
+    """The id the form reports after Generate ("Job #n queued", then its real outcome)."""
+    rig.qtbot.waitUntil(lambda: "Job #" in tab.form_tab.status.text(), timeout=10_000)
     return int(tab.form_tab.status.text().split("#", 1)[1].split()[0])
 
 
