@@ -117,3 +117,18 @@ def test_the_built_wheel_carries_every_resource(tmp_path: Path) -> None:
     assert missing == []
     assert "minimax_studio/resources_path.py" in names
     assert not any(n.startswith("resources/") for n in names)  # inside the package, not beside it
+
+
+def test_desktop_entry_metainfo_and_window_share_one_id() -> None:
+    """Wayland matches a window to its .desktop file by the id the app sets with
+    setDesktopFileName; software centres match the metainfo by the same id."""
+    from minimax_studio import DESKTOP_ID
+
+    desktop = (ROOT / "packaging" / f"{DESKTOP_ID}.desktop").read_text(encoding="utf-8")
+    assert f"\nIcon={DESKTOP_ID}\n" in desktop and "\nExec=minimax-studio\n" in desktop
+    meta = ET.parse(ROOT / "packaging" / f"{DESKTOP_ID}.metainfo.xml").getroot()
+    assert meta.findtext("id") == DESKTOP_ID
+    assert meta.findtext("launchable") == f"{DESKTOP_ID}.desktop"
+    shots = [img.text or "" for img in meta.iter("image")]
+    assert shots and all((ROOT / s[s.index("docs/screenshots/"):]).is_file() for s in shots)
+    assert "setDesktopFileName(DESKTOP_ID)" in (PACKAGE_DIR / "app.py").read_text(encoding="utf-8")
