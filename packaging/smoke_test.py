@@ -259,6 +259,26 @@ def validate_desktop_files() -> None:
           f"the metainfo's screenshots are the README's ({shots})")
 
 
+def install_desktop(bundle: Path, work: Path) -> None:
+    """`make install-desktop` for this bundle (its path has spaces and non-ASCII), into a
+    scratch XDG_DATA_HOME: the installed entry validates and points at the bundle."""
+    data = work / "xdg data"
+    env = {**os.environ, "XDG_DATA_HOME": str(data)}
+    out = run(["sh", str(ROOT / "scripts" / "install-desktop.sh"), str(bundle)], env=env)
+    check(out.returncode == 0, "install-desktop runs", out.stdout + out.stderr)
+    entry = data / "applications" / f"{DESKTOP_ID}.desktop"
+    out = run(["desktop-file-validate", str(entry)])
+    check(out.returncode == 0 and not out.stdout.strip(), "the installed .desktop entry validates",
+          out.stdout + out.stderr)
+    exec_line = next(ln for ln in entry.read_text(encoding="utf-8").splitlines()
+                     if ln.startswith("Exec="))
+    check(exec_line == f'Exec="{bundle / "minimax-studio"}"', f"it starts this bundle ({exec_line})")
+    icons = sorted((data / "icons" / "hicolor").rglob(f"{DESKTOP_ID}.*"))
+    check(len(icons) == 9, f"the icon is installed at {len(icons)} sizes (8 PNG + SVG)")
+    out = run(["sh", str(ROOT / "scripts" / "install-desktop.sh"), "--uninstall"], env=env)
+    check(out.returncode == 0 and not entry.exists(), "install-desktop --uninstall removes it")
+
+
 def pip_install(work: Path) -> None:
     venv = work / "fresh venv"
     t0 = time.monotonic()
@@ -318,6 +338,7 @@ def main(argv: list[str] | None = None) -> int:
                 diagnose(exe, work)
                 home = batch_makes_media([str(exe)], work, "bundle")
                 window_opens(exe, work, home, "bundle")
+                install_desktop(bundle, work)
                 check(tree_state(bundle) == before, "nothing was written inside the bundle")
             finally:
                 subprocess.run(["chmod", "-R", "u+w", str(place)], check=False)
