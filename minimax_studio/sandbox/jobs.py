@@ -97,6 +97,12 @@ _WANTS = {
     "audio": ("song", "music", "audio", "speech", "voice", "narrat", "sing", "track"),
 }
 _AGENT_MODEL_NAME = {"nano-banana-2": "banana_2", "nano-banana-pro": "banana_pro"}
+#: Prompt words for answers with missing / odd fields (agent.md's model was written from
+#: examples, so a client must survive them): no attachments at all; one more attachment of
+#: a type the docs do not show (a PDF, type code 9); media whose ``fileUrl`` answers 404.
+AGENT_NO_ATTACHMENTS = "sandbox:noattach"
+AGENT_ODD_ATTACHMENT = "sandbox:oddattach"
+AGENT_DEAD_LINK = "sandbox:deadlink"
 
 
 def plan_attachments(core: Core, prompt: str, models: list[str]) -> list[dict[str, Any]]:
@@ -113,10 +119,13 @@ def plan_attachments(core: Core, prompt: str, models: list[str]) -> list[dict[st
     found = _ASPECT_RE.search(prompt)
     aspect = found.group(1) if found else "16:9"
     slug = re.sub(r"[^a-z0-9]+", "_", low)[:32].strip("_") or "result"
-    out = []
+    if AGENT_NO_ATTACHMENTS in low:
+        return []
+    out: list[dict[str, Any]] = []
     for kind in wanted:
         spec: dict[str, Any] = {"id": f"att_{core.ids.digits(9)}", "kind": kind, "aspect": aspect,
-                                "slug": f"{slug}_{kind}", "model": kinds.get(kind, "")}
+                                "slug": f"{slug}_{kind}", "model": kinds.get(kind, ""),
+                                "dead": AGENT_DEAD_LINK in low}
         if kind == "video":
             clip = clip_for(aspect)
             spec.update(width=clip.width, height=clip.height, duration=clip.duration,
@@ -127,6 +136,9 @@ def plan_attachments(core: Core, prompt: str, models: list[str]) -> list[dict[st
                         model_name=_AGENT_MODEL_NAME.get(spec["model"], spec["model"]),
                         resolution="4K" if "4k" in low else "1K")
         out.append(spec)
+    if AGENT_ODD_ATTACHMENT in low:
+        out.append({"id": f"att_{core.ids.digits(9)}", "kind": "document", "aspect": aspect,
+                    "slug": f"{slug}_notes", "model": ""})
     return out
 
 

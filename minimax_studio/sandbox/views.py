@@ -168,6 +168,11 @@ def attachment_json(core: Core, job: AgentJob, spec: dict[str, Any]) -> dict[str
                       "model_resolution": spec.get("resolution", "1K")},
         }
         type_code = 2
+    elif kind == "document":
+        # sandbox:oddattach — a type the docs never show; served as 404 (nothing to fetch).
+        file = {"fileName": f"{spec['slug']}.pdf", "fileUrl": core.cdn_url(f"agent/{att_id}.pdf"),
+                "type": "application/pdf", "extra": {}}
+        type_code = 9
     else:
         file = {
             "fileName": f"{spec['slug']}.mp3",
@@ -177,6 +182,14 @@ def attachment_json(core: Core, job: AgentJob, spec: dict[str, Any]) -> dict[str
             "extra": {"format": "mp3", "type": "music", "duration": "3.0"},
         }
         type_code = 3
+    if spec.get("dead"):
+        # sandbox:deadlink — every URL of this attachment answers 404 (expired CDN link).
+        for key in ("fileUrl",):
+            file[key] = core.cdn_url(f"agent/gone_{att_id}.bin")
+        extra = file.get("extra") or {}
+        for key in ("no_watermark_url", "watermark_url"):
+            if key in extra:
+                extra[key] = core.cdn_url(f"agent/gone_{att_id}.bin")
     return {"attachmentID": att_id, "type": type_code, "status": 3, "file": file}
 
 

@@ -32,7 +32,7 @@ _EXPIRED_WORDS = ("timeout waiting", "expired")
 
 @dataclass(frozen=True)
 class MediaView:
-    kind: str  # "image" | "video" | "audio"
+    kind: str  # "image" | "video" | "audio" | "file" (another type)
     path: Path
     name: str
     width: int | None = None
@@ -100,6 +100,9 @@ def media_of(job: Job | None, answer: dict[str, Any] | None) -> tuple[MediaView,
         path = Path(d["path"])
         meta = details.get(str(d.get("remote") or ""), {}) if isinstance(details, dict) else {}
         kind = str(d.get("kind") or "image")
+        mime = str(d.get("mime") or meta.get("mime") or "")
+        if mime and not mime.startswith(("image/", "video/", "audio/")):
+            kind = "file"  # a type the docs do not show (answer notes say so); Open / Reveal work
         out.append(MediaView(kind=kind, path=path, name=meta.get("name") or path.name,
                              width=_num(d.get("width")) or None, height=_num(d.get("height")) or None,
                              duration=_num(d.get("duration")) or None, model_name=meta.get("model_name"),

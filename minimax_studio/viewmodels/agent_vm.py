@@ -292,14 +292,17 @@ class AgentVM(QObject):
                 self.message.emit(blocker)
             return False
         self._set_sending(True)
-        self._spawn("agent:send", self._send(), on_done=lambda _r: self._set_sending(False))
+        # The request is read now, at the keypress: what is typed while it is being stored
+        # belongs to the next turn.
+        req, account = self.composer.request(), self.composer.account
+        self._spawn("agent:send", self._send(req, account), on_done=lambda _r: self._set_sending(False))
         return True
 
     def _set_sending(self, on: bool) -> None:
         self.sending = on
         self.busyChanged.emit(on)
 
-    async def _send(self) -> None:
+    async def _send(self, req: dict[str, Any], account: str | None) -> None:
         try:
             if self.store is None:
                 await self.ready.wait()
@@ -307,14 +310,12 @@ class AgentVM(QObject):
             if self.current is None:
                 await self._new()
             assert self.current is not None
-            req = self.composer.request()
-            account = self.composer.account
             turn = await self.store.add_turn(self.current.id, req["prompt"], req["files"], req["models"], account)
             self.transcript.append_turn(turn)
             row = len(self.transcript.turns) - 1
             sent = await self._submit(turn, req, account)
-            if sent:
-                self.composer.clear()
+            if sent and self.composer.request() == req:
+                self.composer.clear()  # changed meanwhile: keep it, it is the next turn
             self.turnSent.emit(row)
             self.current = await self.store.get(self.current.id) or self.current  # titled by the first prompt
             self.currentChanged.emit()

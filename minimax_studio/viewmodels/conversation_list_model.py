@@ -41,7 +41,7 @@ class ConversationListModel(QAbstractListModel):
             return None
         c = self._items[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            pin = "📌 " if c.pinned else ""
+            pin = "★ " if c.pinned else ""
             turns = f"{c.turn_count} turn{'s' if c.turn_count != 1 else ''}"
             return f"{pin}{c.title}\n{turns} · {_when(c.updated_at)}"
         if role == Qt.ItemDataRole.ToolTipRole:

@@ -104,3 +104,23 @@ def test_fifteen_minute_timeout_and_31_day_expiry(sandbox: Sandbox, api: httpx.C
 def test_failed_sync_job_answers_with_its_status(api: httpx.Client) -> None:
     r = api.post("agent", files=agent_form("sandbox:fail an image", "nano-banana-2", async_=False))
     assert r.status_code == 500 and r.json()["status"] == "failed"
+
+
+def test_answers_with_missing_or_odd_fields(api: httpx.Client) -> None:
+    """Keywords for the answers a client must survive: no attachments, an attachment of a
+    type the docs do not show, and media whose links answer 404."""
+    none = wait_agent(api, api.post("agent", files=agent_form("sandbox:noattach an image", "nano-banana-2"))
+                      .json()["jobId"])
+    assert none["status"] == "completed" and none["response"]["attachments"] == []
+    assert none["response"]["msg_content"]
+    odd = wait_agent(api, api.post("agent", files=agent_form("sandbox:oddattach an image", "nano-banana-2"))
+                     .json()["jobId"])
+    atts = odd["response"]["attachments"]
+    assert [a["type"] for a in atts] == [2, 9] and atts[1]["file"]["type"] == "application/pdf"
+    assert httpx.get(atts[1]["file"]["fileUrl"]).content.startswith(b"%PDF")
+    dead = wait_agent(api, api.post("agent", files=agent_form("sandbox:deadlink a video", "hailuo-2.3"))
+                      .json()["jobId"])
+    f = dead["response"]["attachments"][0]["file"]
+    for url in (f["fileUrl"], f["extra"]["no_watermark_url"], f["extra"]["watermark_url"]):
+        assert httpx.get(url).status_code == 404
+    assert httpx.get(f["extra"]["thumbnail_url"]).status_code == 200  # only the media are gone

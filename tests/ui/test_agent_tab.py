@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QEvent, QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QGuiApplication, QImage
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from minimax_studio.api.client import MiniMaxClient
 from minimax_studio.core.engine import Engine, EngineConfig
@@ -26,6 +26,7 @@ from minimax_studio.core.library import Library
 from minimax_studio.sandbox import Sandbox
 from minimax_studio.ui.tabs.agent_tab import AgentTab
 from minimax_studio.ui.theme import apply_theme
+from minimax_studio.ui.widgets.notifications import JobNotifications
 from minimax_studio.viewmodels.agent_turns import TurnView
 from minimax_studio.viewmodels.agent_vm import AgentVM
 from minimax_studio.viewmodels.notifier import Notifier
@@ -72,7 +73,9 @@ class Rig:
             for m, b in self.tab.composer.model_buttons.items():
                 b.setChecked(m in models)
         self.qtbot.waitUntil(lambda: self.tab.composer.send_button.isEnabled(), timeout=5000)
+        rows = self.vm.transcript.rowCount()
         self.qtbot.keyClick(self.tab.composer.prompt, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        self.qtbot.waitUntil(lambda: self.vm.transcript.rowCount() == rows + 1, timeout=5000)
 
     def wait_phase(self, phases: set[str], row: int = -1, timeout: int = 20000) -> TurnView:
         self.qtbot.waitUntil(lambda: self.vm.transcript.rowCount() > 0 and self.view(row).phase in phases,
@@ -103,8 +106,7 @@ def _build(qtbot: Any, sandbox: Sandbox, home: Path, runner: TaskRunner, session
     tab = AgentTab(vm)
     vm.setParent(tab)
     tab.resize(1024, 700)
-    qtbot.addWidget(tab)
-    tab.show()
+    tab.show()  # deleted by the fixture (player unloaded first), not by qtbot
     vm.start()
     qtbot.waitUntil(vm.ready.is_set, timeout=10000)
     return vm, tab
@@ -120,8 +122,11 @@ def rig(qtbot: Any, qloop: Any, sandbox: Sandbox, tmp_path: Path) -> Iterator[Ri
     vm, tab = _build(qtbot, sandbox, home, runner, session)
     r = Rig(qtbot, sandbox, home, runner, session, vm, tab)
     yield r
-    tab.shutdown()
+    r.tab.shutdown()
     r.run(_close_session(r.session))
+    # Deleted here, on the GUI thread, with the player unloaded (not by a later GC pass).
+    r.tab.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def test_send_pending_then_results_inline_and_in_library(rig: Rig) -> None:
@@ -199,6 +204,36 @@ def test_failure_and_bad_input_are_sentences_and_the_composer_keeps_them(rig: Ri
     failed = rig.wait_phase({"failed"})
     assert "could not complete" in failed.detail
     assert rig.vm.transcript.rowCount() == 1
+
+
+def test_odd_server_answers_become_sentences_in_the_card(rig: Rig) -> None:
+    rig.type_and_send("sandbox:noattach generate an image of fog", ["nano-banana-2"])
+    empty = rig.wait_phase({"done"})
+    assert empty.media == ()
+    rig.qtbot.waitUntil(lambda: "Done!" in rig.view().text, timeout=5000)
+    rig.type_and_send("sandbox:oddattach generate an image of a map", ["nano-banana-2"])
+    # The engine keeps media only: the PDF is refused with a sentence, the image still shows.
+    odd = rig.wait_phase({"attention"})
+    assert "not a valid" in odd.detail and [m.kind for m in odd.media] == ["image"]
+    rig.type_and_send("sandbox:deadlink generate a video of rain", ["hailuo-2.3"])
+    dead = rig.wait_phase({"attention"})
+    assert "404" in dead.detail or "not found" in dead.detail.lower()
+    assert dead.can_retry and rig.vm.transcript.rowCount() == 3  # still usable
+
+
+def test_tray_message_when_a_turn_finishes_in_the_background(rig: Rig) -> None:
+    notes = JobNotifications(rig.tab, tray_available=lambda: True)
+    notes.watch(rig.vm.jobs)
+    elsewhere = QWidget()  # the person switched to another window
+    rig.qtbot.addWidget(elsewhere)
+    elsewhere.show()
+    elsewhere.activateWindow()
+    rig.qtbot.waitUntil(lambda: not rig.tab.isActiveWindow(), timeout=3000)
+    rig.type_and_send("generate an image of a tide pool", ["nano-banana-2"])
+    rig.wait_phase({"done"})
+    rig.qtbot.waitUntil(lambda: len(notes.shown) == 1, timeout=3000)
+    title, body = notes.shown[0]
+    assert title == "Agent ready" and "tide pool" in body
 
 
 def test_attachments_by_drop_and_paste_are_checked_then_sent(rig: Rig, tmp_path: Path) -> None:
@@ -331,6 +366,9 @@ def test_screenshots(rig: Rig, qtbot: Any, artifacts_dir: Path, theme: str) -> N
         rig.tab.composer.prompt.setPlainText("now make the poster warmer, golden hour light")
         rig.vm.attach_last_result()
         rig.tab._select_row(1)
+        # the image of the three (offscreen, a video widget grabs black)
+        qtbot.waitUntil(lambda: rig.tab.detail.strip.count() == 3, timeout=5000)
+        rig.tab.detail.strip.setCurrentRow(1)
         for size in ((1024, 700), (1600, 1000)):
             rig.tab.resize(*size)
             qtbot.wait(400)

@@ -72,6 +72,8 @@ def _media_bytes(core: Core, kind: str, name: str) -> tuple[bytes, str] | None:
             return read_resource(clip_for(spec["aspect"]).name), MIME["mp4"]
         if spec["kind"] == "image":
             return render_image(prompt, spec["width"], spec["height"], "png", spec["model"]), MIME["png"]
+        if spec["kind"] == "document":  # sandbox:oddattach: a tiny but real PDF
+            return b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf"
         file_name, mime, _ = AUDIO["mp3"]
         return read_resource(file_name), mime
     return None

@@ -203,6 +203,7 @@ class AgentTab(QWidget):
         self.vm.jobs.start(self.vm.runner.spawn)
 
     def shutdown(self) -> None:
+        self.thumbs.stop()
         self.detail.shutdown()
         self.vm.close()
 

@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMimeData, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QImage, QKeyEvent
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QGuiApplication, QImage, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPlainTextEdit,
     QPushButton,
     QToolButton,
@@ -80,7 +81,7 @@ class AgentComposer(QFrame):
         self.prompt.setPlaceholderText("Ask the agent — e.g. \"a 16:9 video of waves at dusk, then a square "
                                        "poster of it\"")
         self.prompt.setMinimumHeight(64)
-        self.prompt.setMaximumHeight(140)
+        self.prompt.setMaximumHeight(110)
         self.prompt.textChanged.connect(lambda: state.set_prompt(self.prompt.toPlainText()))
         self.prompt.submitRequested.connect(self.send)
         self.prompt.filesPasted.connect(state.add_files)
@@ -90,23 +91,32 @@ class AgentComposer(QFrame):
         self.chips.setObjectName("agentAttachments")
         self.chips_layout = FlowLayout(self.chips, spacing=4)
 
-        # model toggles, grouped
-        self.model_buttons: dict[str, QToolButton] = {}
+        # Model toggles, grouped video / image / audio: one compact menu button per group
+        # (15 ids as loose buttons took a third of the tab), each model a checkable entry.
+        self.model_buttons: dict[str, QAction] = {}
+        self.group_buttons: dict[str, QToolButton] = {}
         models_box = QWidget(self)
-        models_flow = FlowLayout(models_box, spacing=4)
+        models_row = QHBoxLayout(models_box)
+        models_row.setContentsMargins(0, 0, 0, 0)
+        models_row.addWidget(QLabel("The agent may use:", models_box))
         for title, models in AGENT_MODEL_GROUPS:
-            head = QLabel(f"<b>{title}:</b>", models_box)
-            models_flow.addWidget(head)
+            button = QToolButton(models_box)
+            button.setObjectName(f"agentModels-{title.lower()}")
+            button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+            menu = QMenu(button)
             for model_id, label, unverified in models:
-                b = QToolButton(models_box)
-                b.setCheckable(True)
-                b.setText(label + (" (unverified)" if unverified else ""))
-                b.setObjectName(f"agentModel-{model_id}")
-                b.setToolTip(f"{model_id}" + (" — this id is not in the API docs; the real service may "
-                                              "refuse it." if unverified else ""))
-                b.toggled.connect(lambda on, m=model_id: state.set_model(m, on))
-                self.model_buttons[model_id] = b
-                models_flow.addWidget(b)
+                act = menu.addAction(label + ("  (unverified)" if unverified else ""))
+                act.setCheckable(True)
+                act.setObjectName(f"agentModel-{model_id}")
+                act.setToolTip(model_id + (" — this id is not in the API docs; the real service may refuse it."
+                                           if unverified else ""))
+                act.toggled.connect(lambda on, m=model_id: state.set_model(m, on))
+                self.model_buttons[model_id] = act
+            menu.setToolTipsVisible(True)
+            button.setMenu(menu)
+            self.group_buttons[title] = button
+            models_row.addWidget(button)
+        models_row.addStretch(1)
         self.models_box = models_box
 
         self.account = QComboBox(self)
@@ -146,8 +156,8 @@ class AgentComposer(QFrame):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
         lay.setSpacing(4)
-        lay.addWidget(models_box)
         lay.addWidget(self.prompt)
+        lay.addWidget(models_box)
         lay.addWidget(self.chips)
         lay.addWidget(self.blocker)
         lay.addLayout(buttons)
@@ -207,6 +217,10 @@ class AgentComposer(QFrame):
                 b.blockSignals(True)
                 b.setChecked(on)
                 b.blockSignals(False)
+        for title, models in AGENT_MODEL_GROUPS:
+            chosen = [label for model_id, label, _u in models if model_id in state.models]
+            text = ", ".join(chosen) if len(chosen) <= 2 else f"{len(chosen)} models"
+            self.group_buttons[title].setText(f"{title}: {text or 'none'}")
         i = self.account.findData(state.account)
         if i < 0 and state.account:
             self.account.addItem(f"Account {state.account}", state.account)
@@ -236,8 +250,9 @@ class AgentComposer(QFrame):
             chip.setFrameShape(QFrame.Shape.StyledPanel)
             row = QHBoxLayout(chip)
             row.setContentsMargins(4, 1, 2, 1)
-            icon = {"image": "🖼", "video": "🎬", "audio": "♪"}.get(a.kind or "", "…" if a.checking else "⚠")
-            label = QLabel(f"{icon} {a.path.name}", chip)
+            what = {"image": "Image", "video": "Video", "audio": "Audio"}.get(
+                a.kind or "", "Checking…" if a.checking else "Cannot send")
+            label = QLabel(f"{what}: {a.path.name}", chip)
             if a.reason:
                 label.setStyleSheet("color: #c62828;")
                 label.setToolTip(a.reason)

@@ -58,11 +58,16 @@ class ThumbCache(QObject):
         self._loading: set[Path] = set()
         self._tasks: set[asyncio.Future[None]] = set()  # asyncio keeps only weak references
 
+    def stop(self) -> None:
+        for t in list(self._tasks):
+            t.cancel()
+        self._tasks.clear()
+
     def get(self, media: MediaView) -> QImage | None:
         if media.path in self._images:
             self._images.move_to_end(media.path)
             return self._images[media.path]
-        if media.path not in self._loading and media.kind != "audio":
+        if media.path not in self._loading and media.kind in ("image", "video"):
             self._loading.add(media.path)
             try:
                 task = asyncio.ensure_future(self._load(media))
@@ -121,7 +126,7 @@ class TurnDelegate(QStyledItemDelegate):
         inner = max(120, width - 2 * PAD - 16)
         prompt = view.prompt if len(view.prompt) <= 600 else view.prompt[:600] + "…"
         if view.files:
-            prompt += "\n📎 " + ", ".join(Path(f).name for f in view.files)
+            prompt += "\nAttached: " + ", ".join(Path(f).name for f in view.files)
         you = self._doc((view.turn_id, inner, "you"), prompt, inner, font, False)
         body_parts = []
         if view.detail:
@@ -210,7 +215,7 @@ class TurnDelegate(QStyledItemDelegate):
             target = QRect(0, 0, scaled.width(), scaled.height())
             target.moveCenter(r.center())
             painter.drawImage(target, img)
-        glyph = {"video": "▶", "audio": "♪"}.get(media.kind)
+        glyph = {"video": "▶", "audio": "♪", "file": "?"}.get(media.kind)
         if glyph:
             painter.setPen(pal.color(QPalette.ColorRole.Text) if img is None else QColor("white"))
             f = QFont(painter.font())

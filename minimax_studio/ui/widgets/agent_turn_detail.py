@@ -47,8 +47,8 @@ class MediaStrip(QListWidget):
         self.setViewMode(QListWidget.ViewMode.IconMode)
         self.setFlow(QListWidget.Flow.LeftToRight)
         self.setWrapping(False)
-        self.setIconSize(QSize(56, 56))
-        self.setFixedHeight(92)
+        self.setIconSize(QSize(64, 48))
+        self.setFixedHeight(64)
         self.setMovement(QListWidget.Movement.Static)
         self.setDragEnabled(True)
         self.setDragDropMode(QListWidget.DragDropMode.DragOnly)
@@ -97,7 +97,7 @@ class TurnDetail(QWidget):
         self.text = QTextBrowser(self)
         self.text.setObjectName("agentAnswer")
         self.text.setOpenExternalLinks(True)
-        self.text.setMaximumHeight(150)
+        self.text.setMaximumHeight(110)
         self.strip = MediaStrip(self)
         self.strip.currentRowChanged.connect(self._media_chosen)
         self.preview = MediaPreview(self)
@@ -172,7 +172,7 @@ class TurnDetail(QWidget):
         self.strip.blockSignals(True)
         self.strip.clear()
         for m in view.media:
-            item = QListWidgetItem(self._icon(m), m.kind)
+            item = QListWidgetItem(self._icon(m), "" if m.kind != "audio" else "♪ audio")
             item.setData(Qt.ItemDataRole.UserRole, str(m.path))
             item.setToolTip(f"{m.name}\n{m.details}")
             self.strip.addItem(item)
@@ -217,7 +217,10 @@ class TurnDetail(QWidget):
         if not m.path.is_file():
             self.preview.show_message(f"{m.path.name} is no longer on disk.")
             return
-        if m.kind == "image":
+        if m.kind == "file":
+            self.preview.show_message(f"{m.path.name} is not an image, video or audio file; "
+                                      "use Open or Reveal to see it.")
+        elif m.kind == "image":
             reader = QImageReader(str(m.path))
             reader.setAutoTransform(True)
             img = reader.read()
@@ -289,4 +292,6 @@ class TurnDetail(QWidget):
         dlg.open()
 
     def shutdown(self) -> None:
+        # Stop and unload: a player deleted with a file open leaves FFmpeg threads behind.
         self.preview.player.stop()
+        self.preview.player.setSource(QUrl())
