@@ -9,6 +9,7 @@ its elapsed-time string changes. Also here: the thumbnail lookups the model uses
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime
@@ -119,7 +120,11 @@ def outcome_sentence(job: Job) -> tuple[str, str]:
         return f"{n} needs attention{': ' + reason if reason else ''}.", "error"
     if state is JobState.QUEUED:
         return f"{n} is queued{' — ' + reason if reason else ''}.", ""
-    return f"{n}: {state_text(job).lower()} — follow it in the jobs list.", ""
+    # The state without its percentage (this line changes with the state, not with every
+    # progress tick; the jobs list shows the number). "In Hailuo's queue": only the first
+    # letter is lowered.
+    st = re.sub(r"\s+\d+\s*%$", "", state_text(job))
+    return f"{n}: {st[:1].lower()}{st[1:]} — follow it in the jobs list.", ""
 
 
 @dataclass(frozen=True, slots=True)
