@@ -11,12 +11,13 @@ is black at half opacity, about 4:1 on the window grey).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
-__all__ = ["Colors", "apply_startup_theme", "apply_theme", "colors", "is_dark", "system_is_dark"]
+__all__ = ["Colors", "apply_startup_theme", "apply_theme", "colors", "is_dark", "restyle_tree",
+           "system_is_dark"]
 
 
 @dataclass(frozen=True)
@@ -139,3 +140,36 @@ def is_dark() -> bool:
 
 def colors() -> Colors:
     return DARK if _dark else LIGHT
+
+
+def restyle_tree(root: QWidget) -> None:
+    """After a live theme switch: style sheets under ``root`` that name a theme colour get
+    the new theme's value, and every style sheet is set again so ``palette(…)`` in it
+    resolves against the new palette (Qt resolves it once, when the widget is polished)."""
+    new = colors()
+    swap: dict[str, str] = {}
+    for f in fields(Colors):
+        value = getattr(new, f.name)
+        for old in (getattr(LIGHT, f.name), getattr(DARK, f.name)):
+            swap.setdefault(old.lower(), value)
+    for w in [root, *root.findChildren(QWidget)]:
+        sheet = w.styleSheet()
+        if not sheet:
+            continue
+        for old, value in swap.items():
+            if old in sheet.lower():
+                sheet = _replace_ci(sheet, old, value)
+        w.setStyleSheet("")
+        w.setStyleSheet(sheet)
+
+
+def _replace_ci(text: str, old: str, new: str) -> str:
+    low, out, i = text.lower(), [], 0
+    while True:
+        j = low.find(old, i)
+        if j < 0:
+            out.append(text[i:])
+            return "".join(out)
+        out.append(text[i:j])
+        out.append(new)
+        i = j + len(old)

@@ -47,6 +47,10 @@ def _build(kind: str) -> tuple[FormTab, Any]:
 
 @pytest.fixture(params=["video", "image"])
 def rig(request: Any, qtbot: Any, qloop: Any, qapp: QApplication) -> Iterator[tuple[str, FormTab]]:
+    # The theme is applied before the widgets exist, as the app does at start (style
+    # sheets naming palette colours resolve when a widget is polished).
+    dark = request.node.callspec.params.get("dark", False)
+    theme.apply_theme(qapp, "dark" if dark else "light")
     tab, form = _build(request.param)
     qtbot.addWidget(tab)
     tab.show()
@@ -87,7 +91,7 @@ def test_every_model_fits_without_a_horizontal_scrollbar(qtbot: Any, qapp: QAppl
                                                          rig: tuple[str, FormTab], dark: bool,
                                                          artifacts_dir: Path) -> None:
     kind, tab = rig
-    theme.apply_theme(qapp, "dark" if dark else "light")
+    assert theme.is_dark() == dark
     out = artifacts_dir / "forms"
     out.mkdir(exist_ok=True)
     scroll = tab.body.parentWidget().parentWidget()

@@ -86,3 +86,30 @@ def test_every_text_colour_meets_aa(themed: str, qapp: QApplication) -> None:
         if r < AA:
             failures.append(f"{themed}: {name} {QColor(fg).name()} on {QColor(bg).name()}: {r:.2f}")
     assert not failures, "\n".join(failures)
+
+
+def test_a_live_theme_switch_recolours_the_form(qtbot: Any, qloop: Any, qapp: QApplication) -> None:
+    """Settings → Theme while the app runs: hints and warnings follow the new palette
+    (style sheets are resolved once, so the tab re-applies them)."""
+    from minimax_studio.ui.tabs.video_tab import VideoTab
+    from minimax_studio.ui.theme import restyle_tree
+    from minimax_studio.viewmodels.video_form import VideoFormModel
+    from tests.ui.form_ui import RecordingEngine
+
+    theme.apply_theme(qapp, "light")
+    form = VideoFormModel(engine=RecordingEngine())
+    tab = VideoTab(form)
+    qtbot.addWidget(tab)
+    tab.show()
+    hint = tab.inputs_hint
+    assert hint.palette().color(R.WindowText) == QColor(theme.LIGHT.placeholder)
+    assert theme.LIGHT.warning in tab.blocker.styleSheet()
+    try:
+        theme.apply_theme(qapp, "dark")
+        restyle_tree(tab)
+        assert hint.palette().color(R.WindowText) == QColor(theme.DARK.placeholder)
+        assert theme.DARK.warning in tab.blocker.styleSheet()
+        bg = qapp.palette().color(R.Window)
+        assert ratio(hint.palette().color(R.WindowText), bg) >= AA
+    finally:
+        form.close()

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from minimax_studio.ui.theme import colors
+from minimax_studio.ui.widgets.focus_ring import install_focus_ring
 from minimax_studio.ui.widgets.wheel_guard import guard_wheel
 from minimax_studio.viewmodels.accounts_vm import MAX_JOBS_HINT
 
@@ -171,6 +172,7 @@ class AddAccountDialog(QDialog):
                     + STEPS)
         else:
             self.creds_note.hide()
+        self.focus_ring = install_focus_ring(self)
         vm.saveResult.connect(self._saved)
         vm.needsCredentials.connect(self._needs_credentials)
         self.finished.connect(self._clear)

@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from minimax_studio.ui.dialogs.add_account import AddAccountDialog
-from minimax_studio.ui.theme import colors
+from minimax_studio.ui.theme import colors, restyle_tree
 from minimax_studio.ui.widgets.error_banner import ErrorBanner
+from minimax_studio.ui.widgets.focus_ring import install_focus_ring
 from minimax_studio.ui.widgets.token_form import TokenForm
 from minimax_studio.viewmodels.accounts_model import Column, Role
 from minimax_studio.viewmodels.accounts_vm import AccountsVM
@@ -184,6 +185,7 @@ class AccountsTab(QWidget):
         # Bound methods (not lambdas): Qt drops them when this tab is deleted.
         token_vm.accepted.connect(self._token_accepted)
         self._bar.insertWidget(self._bar.indexOf(self.add_button) + 1, self.demo_button)
+        self.focus_ring = install_focus_ring(self)
         self.restyle()
         self._update_token_state()
         self._selection_changed()
@@ -206,6 +208,7 @@ class AccountsTab(QWidget):
         self.vm.shutdown()
 
     def restyle(self) -> None:
+        restyle_tree(self)
         c = colors()
         self.vm.model.warning_color = QColor(c.warning)
         self.vm.model.error_color = QColor(c.error)

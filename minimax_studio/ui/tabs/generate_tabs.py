@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from minimax_studio.ui.tabs.image_tab import ImageTab
 from minimax_studio.ui.tabs.video_tab import VideoTab
+from minimax_studio.ui.theme import restyle_tree
 from minimax_studio.ui.widgets.jobs_area import JobsArea, build_jobs_area
 from minimax_studio.viewmodels.form_common import FIX_ADD_ACCOUNT
 from minimax_studio.viewmodels.image_form import ImageFormModel
@@ -121,6 +122,10 @@ class GenerateTab(QWidget):
         if kind == self.kind:
             self.form.load_request(request)
             self.form_tab.prompt.setFocus()
+
+    def restyle(self) -> None:
+        """The theme changed while the app runs: colours in style sheets follow it."""
+        restyle_tree(self)
 
     def refresh(self) -> None:
         """F5: read this kind's jobs again from the journal and re-ask which account the
