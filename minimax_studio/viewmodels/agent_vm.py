@@ -77,6 +77,8 @@ class AgentVM(QObject):
     #: sending started / ended (Send is disabled meanwhile: never sent twice)
     busyChanged = Signal(bool)
 
+    _count = 0
+
     def __init__(self, *, engine: Any, client: Any, runner: Any, store_path: Path,
                  library: Any = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -96,6 +98,9 @@ class AgentVM(QObject):
         self.sending = False
         self.ready = asyncio.Event()
         self._answering: set[int] = set()
+        self._keys: set[str] = set()  # runner keys this VM started (cancelled on close)
+        AgentVM._count += 1
+        self._tag = AgentVM._count
         self._closed = False
         self.jobs.dataChanged.connect(self._jobs_changed)
         self.jobs.rowsInserted.connect(self._jobs_inserted)
@@ -105,8 +110,21 @@ class AgentVM(QObject):
 
     # --- lifecycle --------------------------------------------------------------------------
     def _spawn(self, key: str, coro: Awaitable[Any], **kw: Any) -> Any:
+        if self._closed:
+            close = getattr(coro, "close", None)
+            if close is not None:
+                close()  # never scheduled: the tab is gone
+            return None
+        # Keys carry this VM's tag: after a session switch the new tab's tasks must not be
+        # cancelled (runner keys replace each other) by the old tab closing.
+        key = f"{key}@{self._tag}"
+        self._keys.add(key)
         return self._runner.start(key, coro, error_context="Agent", notify=False,
-                                  on_error=self.message.emit, **kw)
+                                  on_error=self._error, **kw)
+
+    def _error(self, text: str) -> None:
+        if not self._closed:
+            self.message.emit(text)
 
     @property
     def runner(self) -> Any:
@@ -150,6 +168,9 @@ class AgentVM(QObject):
         """The tab goes away: stop following the engine and close the store (sync: the
         loop may be shutting down)."""
         self._closed = True
+        for key in self._keys:
+            self._runner.cancel(key)
+        self._keys.clear()
         self.jobs.stop()
         self.transcript.set_turns([])
         if self.store is not None:

@@ -96,8 +96,8 @@ class AgentComposer(QFrame):
         self.model_buttons: dict[str, QAction] = {}
         self.group_buttons: dict[str, QToolButton] = {}
         models_box = QWidget(self)
-        models_row = QHBoxLayout(models_box)
-        models_row.setContentsMargins(0, 0, 0, 0)
+        # Flow layouts: the window may be narrow (the tab must not force a minimum width).
+        models_row = FlowLayout(models_box, spacing=4)
         models_row.addWidget(QLabel("The agent may use:", models_box))
         for title, models in AGENT_MODEL_GROUPS:
             button = QToolButton(models_box)
@@ -116,7 +116,6 @@ class AgentComposer(QFrame):
             button.setMenu(menu)
             self.group_buttons[title] = button
             models_row.addWidget(button)
-        models_row.addStretch(1)
         self.models_box = models_box
 
         self.account = QComboBox(self)
@@ -147,12 +146,10 @@ class AgentComposer(QFrame):
         self.blocker.setObjectName("agentSendBlocker")
         self.blocker.setWordWrap(True)
 
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.attach)
-        buttons.addWidget(self.attach_last)
-        buttons.addWidget(self.account)
-        buttons.addStretch(1)
-        buttons.addWidget(self.send_button)
+        buttons_box = QWidget(self)
+        buttons = FlowLayout(buttons_box, spacing=4)
+        for w in (self.attach, self.attach_last, self.account, self.send_button):
+            buttons.addWidget(w)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
         lay.setSpacing(4)
@@ -160,7 +157,7 @@ class AgentComposer(QFrame):
         lay.addWidget(models_box)
         lay.addWidget(self.chips)
         lay.addWidget(self.blocker)
-        lay.addLayout(buttons)
+        lay.addWidget(buttons_box)
         lay.addWidget(self.hint)
         state.changed.connect(self.update_view)
         vm.busyChanged.connect(lambda _b: self.update_view())
