@@ -223,7 +223,9 @@ def test_adding_many_files_can_be_cancelled_and_keeps_what_was_copied(
     assert n == len([p for p in lib.root.rglob("*.png")])  # nothing copied but not indexed
 
 
-def test_dragged_items_are_real_files(qtbot: Any, lib: Any) -> None:
+def test_dragged_items_are_real_files_a_form_slot_takes(qtbot: Any, lib: Any) -> None:
+    from tests.ui.form_ui import drop_mime, slot_widget
+
     run(qtbot, add_images(lib, 3))
     tab = gallery(qtbot, services_for(lib))
     indexes = [tab.model.index(0), tab.model.index(2)]
@@ -234,6 +236,16 @@ def test_dragged_items_are_real_files(qtbot: Any, lib: Any) -> None:
     assert [Path(u.toLocalFile()) for u in urls] == expected
     assert all(p.is_file() for p in expected)
     assert "text/uri-list" in tab.model.mimeTypes()
+    # dropped on the Video form's first-frame slot, one item becomes its first frame
+    from minimax_studio.api import catalog
+
+    host = VideoHost()
+    qtbot.addWidget(host)
+    host.form.set_model(next(m.id for m in catalog.VIDEO_MODELS.values() if m.first_frame != "none"))
+    host.show()
+    drop_mime(slot_widget(host.view, "fileID"), tab.model.mimeData([tab.model.index(1)]))
+    qtbot.waitUntil(lambda: host.form.slot("fileID").path == tab.model.item_at(1).path,
+                    timeout=5000)
 
 
 class FormHost(QWidget):
