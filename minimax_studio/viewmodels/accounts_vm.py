@@ -23,6 +23,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from minimax_studio.core.credentials import HailuoToken, check_credentials, parse_curl
 from minimax_studio.viewmodels.accounts_model import AccountRow, AccountsModel, Health
 from minimax_studio.viewmodels.app_vm import AppVM
+from minimax_studio.viewmodels.error_words import human_error, human_reason
 from minimax_studio.viewmodels.tasks import describe_error
 
 log = logging.getLogger(__name__)
@@ -161,7 +162,7 @@ class AccountsVM(QObject):
 
     def _load_failed(self, message: str) -> None:
         self._set_busy(False)
-        self.loadProblem.emit(f"Could not load the accounts: {message}")
+        self.loadProblem.emit(f"Could not load the accounts: {human_reason(message)}")
 
     async def _refresh(self) -> None:
         client = self.client
@@ -170,7 +171,7 @@ class AccountsVM(QObject):
             availability: Any = await client.scheduler.available()
             capacity_problem = ""
         except Exception as exc:
-            availability, capacity_problem = None, describe_error(exc)
+            availability, capacity_problem = None, human_error(exc)
             log.warning("scheduler/available failed: %s", capacity_problem)
         features = await asyncio.gather(
             *(client.features.get(account=a.account) for a in accounts), return_exceptions=True)
@@ -377,17 +378,18 @@ class AccountsVM(QObject):
     @staticmethod
     def _save_message(exc: BaseException) -> str:
         status = getattr(exc, "status", None)
-        text = describe_error(exc)
+        text = describe_error(exc)  # 400: the server's text says which field is wrong
         if status == 400:
             return (f"useapi.net refused the account. {text} Check that the URL is the whole "
                     "/cursor Request URL and the token is the Token header of that same request.")
+        words = human_error(exc)
         if status == 401:
-            return text
+            return words
         if status == 404:
-            return f"useapi.net could not find what it needed: {text}"
+            return f"useapi.net could not find what it needed: {human_reason(text)}"
         if status in (412, 596):
-            return f"{text} The account was not changed."
-        return f"The account could not be saved: {text}"
+            return f"{words} The account was not changed."
+        return f"The account could not be saved: {words}"
 
     # --- delete -----------------------------------------------------------------------------
     def delete_account(self, account: str) -> asyncio.Task[Any]:
@@ -403,7 +405,7 @@ class AccountsVM(QObject):
                 message = f"Account {account} was already gone from useapi.net."
             else:
                 self.deleteResult.emit(False, f"Account {account} was not deleted: "
-                                              f"{describe_error(exc)}")
+                                              f"{human_error(exc)}")
                 return
         else:
             message = f"Account {account} deleted from useapi.net."

@@ -110,9 +110,9 @@ def test_verify_failures_are_shown_next_to_the_fields(board: Any, sandbox: Sandb
 
 @pytest.mark.parametrize(("status", "words"), [
     (400, "useapi.net refused the account"),
-    (401, "token was not accepted (401)"),
+    (401, "did not accept the API token — replace it in Accounts"),
     (404, "could not find"),
-    (596, "on hold"),
+    (596, "Hailuo paused this account"),
 ])
 def test_server_errors_on_add_read_as_sentences(board: Any, sandbox: Sandbox, qtbot: Any,
                                                 status: int, words: str) -> None:
@@ -236,7 +236,7 @@ def test_load_failure_is_shown_above_the_table(board: Any, sandbox: Sandbox, qtb
     tab.refresh()
     qtbot.waitUntil(tab.banner.isVisible, timeout=10_000)
     assert "Could not load the accounts" in tab.banner.text
-    assert "(401)" in tab.banner.text
+    assert "replace it in Accounts" in tab.banner.text and "401" not in tab.banner.text
     qtbot.mouseClick(tab.banner.action, Qt.MouseButton.LeftButton)  # "Try again"
     qtbot.waitUntil(lambda: not tab.banner.isVisible(), timeout=10_000)
 
