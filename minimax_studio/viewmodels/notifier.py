@@ -25,6 +25,8 @@ from enum import StrEnum
 
 from PySide6.QtCore import QObject, Signal
 
+from minimax_studio.viewmodels.error_words import human_reason
+
 log = logging.getLogger(__name__)
 
 __all__ = ["Level", "Notice", "Notifier"]
@@ -49,8 +51,12 @@ class Notice:
 
     @property
     def text(self) -> str:
-        """"Context: message." — how a banner or status line shows it."""
-        return f"{self.context}: {self.message}" if self.context else self.message
+        """"Context: message." — how a banner or status line shows it: problems in the
+        app's words (error_words), ``message`` keeps the raw text for the log / Details."""
+        message = self.message
+        if self.level in (Level.ERROR, Level.WARNING):
+            message = human_reason(message) or message
+        return f"{self.context}: {message}" if self.context else message
 
 
 class Notifier(QObject):

@@ -4,6 +4,7 @@ names, the server's text not repeated — the raw text stays for Details."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import httpx
 import pytest
@@ -72,3 +73,20 @@ def test_job_rows_and_the_generate_note_use_the_words() -> None:
                request={"model": "midjourney-v7", "prompt": "x"}, cost="8 credits")
     assert row_view(done, "1 s").cost == "8 credits charged"
     assert row_view(done, "1 s").model.endswith("×4")  # Midjourney makes four
+
+
+def test_notices_read_in_words_and_keep_the_details(qtbot: Any, qloop: Any) -> None:
+    from minimax_studio.viewmodels.notifier import Notifier
+    from minimax_studio.viewmodels.tasks import TaskRunner
+
+    notifier = Notifier()
+    runner = TaskRunner(notifier)
+
+    async def hold() -> None:
+        raise error_from_response(596, {"error": "Account is on hold", "code": 596})
+
+    runner.start("y", hold(), error_context="Generating")
+    qtbot.waitUntil(lambda: notifier.latest() is not None)
+    notice = notifier.history[-1]
+    assert "(596)" in notice.message  # Details (log, copy)
+    assert notice.text == "Generating: Hailuo paused this account — sign in at hailuoai.video to see why."
