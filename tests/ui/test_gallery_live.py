@@ -134,6 +134,7 @@ def test_screenshot_with_sandbox_results(gallery_rig: StudioRig, qtbot: Any,
                 tab.loader._cache.get(tab.model.item_at(r).id) is not None  # type: ignore[union-attr]
                 for r in range(tab.model.rowCount())), timeout=15_000)
             tab.grid.setCurrentIndex(tab.model.index(1))
+            qtbot.wait(1000)  # the detail pane reads the selected file
             tab.grid.viewport().repaint()
             path = artifacts_dir / f"gallery-sandbox-{theme}-{w}x{h}.png"
             assert rig.window.grab().save(str(path))
