@@ -35,3 +35,37 @@ def test_a_sandbox_session_used_before_is_offered_to_continue(
     qtbot.mouseClick(page.sandbox_button, Qt.MouseButton.LeftButton)
     tab = again.wait_accounts_loaded()
     assert tab.vm.model.rowCount() >= 1
+
+
+def test_the_split_between_form_jobs_and_preview_is_remembered(
+        rig_factory: Any, no_keyring: None, qtbot: Any) -> None:
+    from PySide6.QtWidgets import QSplitter
+
+    first = rig_factory()
+    first.start()
+    first.window.resize(1400, 900)
+    first.window.show()
+    qtbot.waitUntil(lambda: first.window.pages.currentWidget() is first.window.first_run)
+    qtbot.mouseClick(first.window.first_run.sandbox_button, Qt.MouseButton.LeftButton)
+    first.wait_accounts_loaded()
+    first.window.select_tab("Video")
+    tab = first.window.tab("Video")
+    outer: QSplitter = tab.form_tab.splitter
+    inner: QSplitter = tab.jobs.split
+    qtbot.waitUntil(lambda: outer.sizes()[0] > 0)
+    outer.moveSplitter(520, 1)  # what dragging the handle does
+    inner.moveSplitter(200, 1)
+    moved = (outer.sizes(), inner.sizes())
+    assert abs(outer.sizes()[0] - 520) <= 10 and abs(inner.sizes()[0] - 200) <= 10
+    first.close()
+
+    again = rig_factory()
+    again.start()
+    again.window.resize(1400, 900)
+    again.window.show()
+    qtbot.mouseClick(again.window.first_run.sandbox_button, Qt.MouseButton.LeftButton)
+    again.wait_accounts_loaded()
+    again.window.select_tab("Video")
+    tab = again.window.tab("Video")
+    qtbot.waitUntil(lambda: tab.form_tab.splitter.sizes()[0] > 0)
+    assert (tab.form_tab.splitter.sizes(), tab.jobs.split.sizes()) == moved

@@ -89,22 +89,27 @@ class GenerateTab(QWidget):
             accounts.open_add()
 
     def _restore_split(self, services: Any) -> None:
-        """The form / jobs split is the person's choice: kept across tabs and restarts."""
-        key = f"split:{self.kind}"
-        saved = services.settings.extra.get(key)
-        splitter = self.form_tab.splitter
-        if isinstance(saved, list) and len(saved) == 2 and all(isinstance(v, int) for v in saved):
-            splitter.setSizes(saved)
-
-        def remember(*_: Any) -> None:
-            services.settings.extra[key] = [int(v) for v in splitter.sizes()]
-            self._save_timer.start()
-
+        """Where the person put the handles — form | jobs, and jobs list over the result
+        preview — is their choice: kept across sessions and restarts (settings.extra)."""
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(800)  # one write when the drag ends, not one per pixel
         self._save_timer.timeout.connect(services.save_settings)
-        splitter.splitterMoved.connect(remember)
+        for name, splitter in (("split", self.form_tab.splitter),
+                               ("preview-split", getattr(self.jobs, "split", None))):
+            if splitter is None:
+                continue
+            key = f"{name}:{self.kind}"
+            saved = services.settings.extra.get(key)
+            if isinstance(saved, list) and len(saved) == splitter.count() \
+                    and all(isinstance(v, int) and v > 0 for v in saved):
+                splitter.setSizes(saved)
+
+            def remember(*_: Any, key: str = key, splitter: Any = splitter) -> None:
+                services.settings.extra[key] = [int(v) for v in splitter.sizes()]
+                self._save_timer.start()
+
+            splitter.splitterMoved.connect(remember)
 
     def _follow_job(self, job: Any) -> None:
         self._follow = getattr(job, "id", None)
@@ -139,6 +144,9 @@ class GenerateTab(QWidget):
         jobs model stops following the engine, the player stops."""
         self.form.close()
         self.jobs.shutdown()
+        if self._save_timer.isActive():  # a handle dragged just before closing: keep it
+            self._save_timer.stop()
+            self._services.save_settings()
 
 
 def _board_of(accounts_vm: Any) -> tuple[Any, ...]:
