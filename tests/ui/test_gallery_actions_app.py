@@ -39,4 +39,15 @@ def test_remix_in_the_app_fills_the_image_tab_and_undo_restores_it(rig_factory: 
     assert bar.window() is window  # in the window's status bar, seen from any tab
     bar.button.click()
     assert image_tab.form.value("prompt") == "what I was writing"
+
+    # the grid / detail split is remembered (settings, written once the drag ends)
+    window.select_tab("Gallery")
+    split = gallery.splitter
+    split.setSizes([500, 600])
+    split.splitterMoved.emit(500, 1)  # what a drag of the handle reports
+    sizes = split.sizes()
+    assert rig.services.settings.extra["split:gallery"] == sizes
+    settings_file = rig.paths.settings_file
+    qtbot.waitUntil(lambda: settings_file.exists() and "split:gallery" in settings_file.read_text(),
+                    timeout=3000)
     rig.close()

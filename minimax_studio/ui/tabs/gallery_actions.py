@@ -17,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QDragMoveEvent, QDropEvent, QImage, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -61,6 +61,8 @@ class GalleryActions(QObject):
         self.detail = GalleryDetail(services.runner, tab.detail_host)
         tab.detail_layout.addWidget(self.detail)
         tab.splitter.setSizes([700, 420])
+        self._remember_split(tab.splitter, "split:gallery")
+        self._remember_split(self.detail.splitter, "split:gallery-detail")
         self.add_row = ProgressRow("galleryAddProgress", tab)
         self.import_row = ProgressRow("galleryImportProgress", tab)
         tab_layout = tab.layout()
@@ -193,6 +195,27 @@ class GalleryActions(QObject):
             imp.accountsLoaded.connect(self._accounts_loaded)
             self.import_row.cancel.clicked.connect(imp.cancel)
         self._update_enabled([])
+
+    def _remember_split(self, splitter: Any, key: str) -> None:
+        """Splitter sizes are the person's choice: kept in the settings' ``extra`` (as the
+        Video/Image tabs keep theirs), one write when a drag ends."""
+        settings = getattr(self.services, "settings", None)
+        extra = getattr(settings, "extra", None)
+        if not isinstance(extra, dict):
+            return
+        saved = extra.get(key)
+        if isinstance(saved, list) and len(saved) == 2 and all(isinstance(v, int) for v in saved):
+            splitter.setSizes(saved)
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(800)
+        timer.timeout.connect(self.services.save_settings)
+
+        def remember(*_: Any) -> None:
+            extra[key] = [int(v) for v in splitter.sizes()]
+            timer.start()
+
+        splitter.splitterMoved.connect(remember)
 
     def shutdown(self) -> None:
         """The tab goes away (session closed): stop the player and the background work,
