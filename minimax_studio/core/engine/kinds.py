@@ -1,0 +1,188 @@
+"""What differs between a video, an image and an agent job, one small object per kind:
+which endpoint creates, reads and cancels it, how its answer reads as a status, and what
+there is to download when it is done. The rest of the engine never asks ``job.kind``."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import Any
+
+from minimax_studio.api.errors import MalformedResponseError, MiniMaxError
+from minimax_studio.core.engine_config import EngineConfig
+from minimax_studio.core.jobs import Job, JobKind
+from minimax_studio.core.poll_limits import is_final_item
+from minimax_studio.core.remote_items import (
+    COMPLETED,
+    FAILED,
+    FINAL,
+    UNDOCUMENTED_FINAL,
+    best_media_url,
+    status_of,
+)
+from minimax_studio.core.routing import _get
+
+__all__ = ["KindOps", "ops_for"]
+
+#: A planned download: url, cover, state ("pending" | "done"), path, size hints, kind.
+Download = dict[str, Any]
+
+
+class KindOps:
+    """The video/image shape; ``AgentOps`` overrides what differs."""
+
+    kind: JobKind = JobKind.VIDEO
+    #: Reference files are uploaded to the account first (the agent sends its files itself).
+    uploads_files = True
+    #: Its remote id holds one of the router's per-account slots until it ends.
+    holds_route_slot = False
+    #: A completed result without a downloaded file is a failure (the agent's attachments
+    #: are optional: an answer in words is a result too).
+    needs_a_file = True
+    #: A completed job with nothing to download is completed with this note (None: failed).
+    words_only_note: str | None = None
+
+    async def create(self, client: Any, body: dict[str, Any], account: str | None) -> list[str]:
+        raise NotImplementedError
+
+    async def get(self, client: Any, rid: str) -> Any:
+        raise NotImplementedError
+
+    async def cancel(self, client: Any, rid: str) -> None:
+        # Why DELETE scheduler/{id}: it frees the maxJobs slot at once and stops
+        # webhooks; a 404 just means useapi already stopped tracking it.
+        with contextlib.suppress(MiniMaxError):
+            await client.scheduler.delete(rid)
+
+    def remote_status(self, item: Any) -> int | None:
+        status = status_of(item)
+        if status not in FINAL and is_final_item(item):
+            # The docs: poll until statusFinal. A final code they do not list still ends
+            # the job (as failed, in the server's words: see the poller's settle).
+            return UNDOCUMENTED_FINAL
+        return status
+
+    def plan(self, rid: str, item: Any, config: EngineConfig) -> dict[str, Download]:
+        """What to download for a completed remote id."""
+        url = best_media_url(item)
+        if not url:
+            return {}
+        return {rid: {"url": url, "cover": _get(item, "coverURL"), "state": "pending",
+                      "width": _get(item, "width"), "height": _get(item, "height"),
+                      "file_id": _get(item, "fileID"), "kind": self.kind.value}}
+
+    def refresh(self, job: Job, rid: str, item: Any, config: EngineConfig) -> None:
+        """Put fresh URLs (CDN links expire) on the downloads not done yet."""
+        d = job.downloads.get(rid)
+        if d is None or d.get("state") == "done":
+            return
+        url = best_media_url(item)
+        if url:
+            d["url"] = url
+            d["cover"] = _get(item, "coverURL") or d.get("cover")
+
+    def failure(self, items: dict[str, Any]) -> str | None:
+        """Why a job that ended with nothing to download failed, when the kind says more."""
+        return None
+
+
+class VideoOps(KindOps):
+    kind = JobKind.VIDEO
+    holds_route_slot = True
+
+    async def create(self, client: Any, body: dict[str, Any], account: str | None) -> list[str]:
+        rid = _get(await client.videos.create(body), "videoId", "video_id")
+        return [rid] if rid else []
+
+    async def get(self, client: Any, rid: str) -> Any:
+        return await client.videos.get(rid)
+
+    async def cancel(self, client: Any, rid: str) -> None:
+        with contextlib.suppress(MiniMaxError):
+            await client.videos.cancel(rid)
+        await super().cancel(client, rid)
+
+
+class ImageOps(KindOps):
+    kind = JobKind.IMAGE
+
+    async def create(self, client: Any, body: dict[str, Any], account: str | None) -> list[str]:
+        return list(_get(await client.images.create(body), "imageIds", "image_ids") or [])
+
+    async def get(self, client: Any, rid: str) -> Any:
+        return await client.images.get(rid)
+
+
+class AgentOps(KindOps):
+    kind = JobKind.AGENT
+    uploads_files = False
+    needs_a_file = False
+    # Why completed: an answer in words only (a question back, a refusal) is the agent's
+    # answer; the Agent tab reads its msg_content.
+    words_only_note = "The agent answered without attachments."
+
+    async def create(self, client: Any, body: dict[str, Any], account: str | None) -> list[str]:
+        models = body.get("models")
+        if isinstance(models, str):
+            models = [m.strip() for m in models.split(",") if m.strip()]
+        files = [Path(f) for f in (body.get("files") or [])]
+        created = await client.agent.create(prompt=body.get("prompt", ""), models=models,
+                                            files=files, async_=True, account=account)
+        jid = _get(created, "jobId", "job_id")
+        return [jid] if jid else []
+
+    async def get(self, client: Any, rid: str) -> Any:
+        return await client.agent.get(rid)
+
+    async def cancel(self, client: Any, rid: str) -> None:
+        return None  # the agent API has no cancel; the job ends by itself
+
+    def remote_status(self, item: Any) -> int | None:
+        st = _get(item, "status")
+        return {"completed": COMPLETED, "failed": FAILED}.get(str(st), 1)
+
+    def plan(self, rid: str, item: Any, config: EngineConfig) -> dict[str, Download]:
+        """One download per attachment, keyed ``<job id>#<attachment id>``."""
+        out: dict[str, Download] = {}
+        response = _get(item, "response") or {}
+        for att in _get(response, "attachments") or []:
+            f = _get(att, "file") or {}
+            extra = _get(f, "extra") or {}
+            url = None
+            if config.prefer_no_watermark:
+                url = _get(extra, "no_watermark_url")
+            url = url or _get(f, "fileUrl") or _get(extra, "watermark_url")
+            if not url:
+                continue
+            mime = str(_get(f, "type") or "")
+            kind = "video" if mime.startswith("video") else "audio" if mime.startswith("audio") else "image"
+            att_id = str(_get(att, "attachmentID") or url)
+            out[f"{rid}#{att_id}"] = {"url": url, "cover": _get(extra, "thumbnail_url"), "state": "pending",
+                                      "mime": mime, "kind": kind, "remote": att_id,
+                                      "width": _get(extra, "width"), "height": _get(extra, "height"),
+                                      "duration": _get(extra, "duration")}
+        return out
+
+    def refresh(self, job: Job, rid: str, item: Any, config: EngineConfig) -> None:
+        for key, d in self.plan(rid, item, config).items():
+            if key in job.downloads and job.downloads[key].get("state") != "done":
+                job.downloads[key]["url"] = d["url"]
+
+    def failure(self, items: dict[str, Any]) -> str | None:
+        err = _get(next(iter(items.values()), None) or {}, "error")
+        msg = _get(err, "message") if not isinstance(err, str) else err
+        return f"The agent failed: {msg}." if msg else "The agent finished without a result."
+
+
+_OPS: dict[JobKind, KindOps] = {JobKind.VIDEO: VideoOps(), JobKind.IMAGE: ImageOps(),
+                                JobKind.AGENT: AgentOps()}
+
+
+def ops_for(kind: JobKind) -> KindOps:
+    return _OPS[kind]
+
+
+def require_ids(ids: list[Any]) -> list[str]:
+    if not ids:
+        raise MalformedResponseError("The create call answered without a job id.")
+    return [str(i) for i in ids]
