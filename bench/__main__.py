@@ -15,6 +15,7 @@ BENCHES = (
     "bench.bench_idle_cpu",
     "bench.bench_ui_stall",
     "bench.bench_gallery",
+    "bench.bench_agent",
     "bench.bench_package",  # after `make package`; says "skipped" without a bundle
 )
 

@@ -275,18 +275,32 @@ class ConversationStore:
     async def set_shown_try(self, turn_id: int, index: int) -> None:
         await self._db.execute("UPDATE turns SET shown_try = ? WHERE id = ?", (index, turn_id))
 
-    async def turns(self, conversation_id: int) -> list[Turn]:
-        """Every turn of a conversation with its tries, oldest first. Two queries, whatever
-        the length (a 500-turn conversation opens as fast as the SQL allows)."""
+    async def turns(self, conversation_id: int, *, last: int | None = None,
+                    before: int | None = None) -> list[Turn]:
+        """Turns of a conversation with their tries, oldest first: all of them, or the
+        ``last`` n (before turn id ``before``). Two queries whatever the length; the tab opens
+        the newest page and reads earlier ones as the person scrolls up."""
 
         def work(conn: sqlite3.Connection) -> list[Turn]:
+            sql = "SELECT * FROM turns WHERE conversation_id = ?"
+            params: list[Any] = [conversation_id]
+            if before is not None:
+                sql += " AND id < ?"
+                params.append(before)
+            if last is not None:
+                sql = f"SELECT * FROM ({sql} ORDER BY id DESC LIMIT ?) ORDER BY id"
+                params.append(last)
+            else:
+                sql += " ORDER BY id"
             turns: dict[int, Turn] = {}
-            for r in conn.execute("SELECT * FROM turns WHERE conversation_id = ? ORDER BY id", (conversation_id,)):
+            for r in conn.execute(sql, params):
                 turns[r["id"]] = Turn(r["id"], r["conversation_id"], r["prompt"], list(_loads(r["files"], [])),
                                       list(_loads(r["models"], [])), r["account"], r["created_at"],
                                       shown_try=r["shown_try"])
-            for r in conn.execute("SELECT r.* FROM tries r JOIN turns t ON r.turn_id = t.id "
-                                  "WHERE t.conversation_id = ? ORDER BY r.id", (conversation_id,)):
+            if not turns:
+                return []
+            for r in conn.execute("SELECT * FROM tries WHERE turn_id BETWEEN ? AND ? ORDER BY id",
+                                  (min(turns), max(turns))):
                 turn = turns.get(r["turn_id"])
                 if turn is not None:
                     turn.tries.append(Try(r["id"], r["job_id"], r["error"], _loads(r["answer"], None),

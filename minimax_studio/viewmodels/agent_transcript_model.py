@@ -53,6 +53,9 @@ class TranscriptModel(QAbstractListModel):
         self._turns: list[Turn] = []
         self._views: dict[int, TurnView] = {}  # turn id → cached view
         self._row_by_job: dict[int, int] = {}
+        #: Older turns exist in the store than the model holds (the tab loads them on
+        #: scrolling up: a long conversation opens with its newest page only).
+        self.has_earlier = False
         self._ticker = QTimer(self)
         self._ticker.setInterval(1000)
         self._ticker.timeout.connect(self._tick)
@@ -138,13 +141,23 @@ class TranscriptModel(QAbstractListModel):
         return None
 
     # --- changes ----------------------------------------------------------------------------
-    def set_turns(self, turns: list[Turn]) -> None:
+    def set_turns(self, turns: list[Turn], *, has_earlier: bool = False) -> None:
         self.beginResetModel()
+        self.has_earlier = has_earlier
         self._turns = list(turns)
         self._views.clear()
         self._reindex()
         self.endResetModel()
         self._ticker.stop()
+
+    def prepend_turns(self, turns: list[Turn], *, has_earlier: bool) -> None:
+        self.has_earlier = has_earlier
+        if not turns:
+            return
+        self.beginInsertRows(QModelIndex(), 0, len(turns) - 1)
+        self._turns[:0] = turns
+        self._reindex()
+        self.endInsertRows()
 
     def append_turn(self, turn: Turn) -> None:
         row = len(self._turns)

@@ -49,6 +49,9 @@ def conversations_path(session: Any) -> Path:
 MEMORY_NOTE = ("The agent does not remember earlier turns: each message is sent on its own. "
                "To build on a result, use \"Continue from this result\" or \"Attach the last result\".")
 _LAST = "last_conversation"
+#: Turns read when a conversation opens, and per "earlier" page as the person scrolls up:
+#: opening costs the same for 5 turns or 500 (bench/bench_agent.py).
+PAGE = 40
 
 #: (kind title, [(id, label, unverified)]) for the composer's toggles.
 AGENT_MODEL_GROUPS: list[tuple[str, list[tuple[str, str, bool]]]] = [
@@ -99,6 +102,7 @@ class AgentVM(QObject):
         self.ready = asyncio.Event()
         self._answering: set[int] = set()
         self._keys: set[str] = set()  # runner keys this VM started (cancelled on close)
+        self._loading_earlier = False
         AgentVM._count += 1
         self._tag = AgentVM._count
         self._closed = False
@@ -211,9 +215,9 @@ class AgentVM(QObject):
         conv = await self.store.get(conversation_id)
         if conv is None:
             return
-        turns = await self.store.turns(conversation_id)
+        turns = await self.store.turns(conversation_id, last=PAGE)
         self.current = conv
-        self.transcript.set_turns(turns)
+        self.transcript.set_turns(turns, has_earlier=len(turns) == PAGE)
         self.composer.blockSignals(True)
         self.composer.set_models(conv.models or self.composer.models)
         self.composer.set_account(conv.account)
@@ -222,6 +226,25 @@ class AgentVM(QObject):
         await self.store.set_meta(_LAST, str(conversation_id))
         self.conversationOpened.emit(conversation_id)
         self._fetch_missing_answers(turns)
+
+    def load_earlier(self) -> None:
+        """The person scrolled to the top: read the page of turns before the first shown."""
+        if not self.transcript.has_earlier or self._loading_earlier or self.current is None:
+            return
+        self._loading_earlier = True
+        self._spawn("agent:earlier", self._load_earlier(self.current.id))
+
+    async def _load_earlier(self, conversation_id: int, everything: bool = False) -> None:
+        assert self.store is not None
+        try:
+            first = self.transcript.turns[0].id if self.transcript.turns else None
+            turns = await self.store.turns(conversation_id, last=None if everything else PAGE, before=first)
+            if self.current is None or self.current.id != conversation_id:
+                return
+            self.transcript.prepend_turns(turns, has_earlier=not everything and len(turns) == PAGE)
+            self._fetch_missing_answers(turns)
+        finally:
+            self._loading_earlier = False
 
     def rename(self, conversation_id: int, title: str) -> None:
         self._spawn("agent:rename", self._update(conversation_id, title=title))
@@ -279,6 +302,9 @@ class AgentVM(QObject):
         if self.current is None or self.current.id != cid:
             await self._open_conversation(cid)
         row = self.transcript.row_of_job(job_id)
+        if row < 0 and self.transcript.has_earlier:
+            await self._load_earlier(cid, everything=True)  # an older turn: read them all
+            row = self.transcript.row_of_job(job_id)
         if row >= 0:
             turn = self.transcript.turns[row]
             idx = next((i for i, t in enumerate(turn.tries) if t.job_id == job_id), -1)
@@ -486,6 +512,8 @@ class AgentVM(QObject):
     async def _export(self, dest_parent: Path) -> Path:
         assert self.current is not None
         rows: list[ExportTurn] = []
+        if self.transcript.has_earlier and self.store is not None:
+            await self._load_earlier(self.current.id, everything=True)
         for row, turn in enumerate(self.transcript.turns):
             tries = []
             for t in turn.tries:

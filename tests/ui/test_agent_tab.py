@@ -375,3 +375,29 @@ def test_screenshots(rig: Rig, qtbot: Any, artifacts_dir: Path, theme: str) -> N
             rig.tab.grab().save(str(artifacts_dir / f"agent_tab_{theme}_{size[0]}x{size[1]}.png"))
     finally:
         apply_theme(app, "light")
+
+
+def test_a_long_conversation_opens_with_its_newest_page_and_reads_earlier_on_scroll(rig: Rig) -> None:
+    from minimax_studio.viewmodels.agent_vm import PAGE
+
+    async def fill() -> int:
+        store = rig.vm.store
+        assert store is not None
+        conv = await store.create(title="Long one")
+        for i in range(PAGE * 2 + 5):
+            await store.add_turn(conv.id, f"turn number {i}", [], ["nano-banana-2"], None)
+        return conv.id
+
+    cid = rig.run(fill())
+    rig.run(rig.vm._open_conversation(cid))
+    model = rig.vm.transcript
+    assert model.rowCount() == PAGE and model.has_earlier
+    assert model.turns[-1].prompt == f"turn number {PAGE * 2 + 4}"
+    assert rig.view().phase == "unsent"  # never sent: says so instead of pretending
+    rig.tab.transcript.scrollToTop()
+    rig.qtbot.waitUntil(lambda: model.rowCount() == PAGE * 2, timeout=5000)
+    rig.qtbot.wait(100)  # what was on screen stays on screen (the view moved down by a page)
+    assert rig.tab.transcript.verticalScrollBar().value() > 200
+    rig.tab.transcript.scrollToTop()
+    rig.qtbot.waitUntil(lambda: model.rowCount() == PAGE * 2 + 5 and not model.has_earlier, timeout=5000)
+    assert model.turns[0].prompt == "turn number 0"

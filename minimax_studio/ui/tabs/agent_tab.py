@@ -106,10 +106,9 @@ class AgentTab(QWidget):
         self.transcript.setItemDelegate(self.delegate)
         self.transcript.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.transcript.setResizeMode(QListView.ResizeMode.Adjust)
-        # Batched: a 500-turn conversation lays out in slices between paints instead of
-        # measuring every row before the first one shows.
-        self.transcript.setLayoutMode(QListView.LayoutMode.Batched)
-        self.transcript.setBatchSize(25)
+        # One pass is fine: a conversation opens with its newest page only (agent_vm.PAGE),
+        # and each earlier page is laid out once, when it is read.
+        self.transcript.setLayoutMode(QListView.LayoutMode.SinglePass)
         self.transcript.setUniformItemSizes(False)
         self.transcript.setDragEnabled(True)
         self.transcript.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
@@ -117,6 +116,11 @@ class AgentTab(QWidget):
         self.transcript.selectionModel().currentChanged.connect(self._turn_selected)
         self.transcript.doubleClicked.connect(self._turn_double_clicked)
         self.thumbs.ready.connect(self.transcript.viewport().update)
+        # Near the top: read the earlier page; rows inserted above keep what is on screen.
+        self._from_bottom: int | None = None
+        self.transcript.verticalScrollBar().valueChanged.connect(self._scrolled)
+        vm.transcript.rowsAboutToBeInserted.connect(self._before_insert)
+        vm.transcript.rowsInserted.connect(self._after_insert)
         vm.transcript.dataChanged.connect(self._transcript_changed)
         self.bar = QWidget(middle)
         bar = QHBoxLayout(self.bar)
@@ -290,6 +294,27 @@ class AgentTab(QWidget):
         if idx.isValid():
             self.transcript.setCurrentIndex(idx)
             self.transcript.scrollTo(idx)
+
+    def _scrolled(self, value: int) -> None:
+        if value < 200 and self.vm.transcript.has_earlier:
+            self.vm.load_earlier()
+
+    def _before_insert(self, _parent: QModelIndex, first: int, _last: int) -> None:
+        if first == 0 and self.vm.transcript.rowCount() > 0:
+            bar = self.transcript.verticalScrollBar()
+            self._from_bottom = bar.maximum() - bar.value()
+
+    def _after_insert(self, *_: Any) -> None:
+        if self._from_bottom is None:
+            return
+        keep, self._from_bottom = self._from_bottom, None
+
+        def restore() -> None:
+            self.transcript.doItemsLayout()
+            bar = self.transcript.verticalScrollBar()
+            bar.setValue(bar.maximum() - keep)
+
+        QTimer.singleShot(0, restore)
 
     def _turn_selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
         view: TurnView | None = current.data(TurnRole.VIEW) if current.isValid() else None
