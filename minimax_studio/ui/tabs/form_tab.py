@@ -53,8 +53,8 @@ def error_style() -> str:
 #: A setting (label, editor, its problem sentence) never grows wider than this.
 ROW_MAX_WIDTH = 300
 #: The narrowest the form pane and the jobs/preview pane get when the splitter is dragged.
-FORM_MIN_WIDTH = 400
-SIDE_MIN_WIDTH = 340
+FORM_MIN_WIDTH = 320
+SIDE_MIN_WIDTH = 260
 
 
 def section(title: str, parent: QWidget) -> QLabel:

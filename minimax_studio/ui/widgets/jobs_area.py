@@ -46,7 +46,7 @@ class JobsArea(QWidget):
         split.setStretchFactor(1, 3)
         split.setSizes([350, 650])
         self.panel.setMinimumHeight(140)
-        self.result.setMinimumSize(300, 260)
+        self.result.setMinimumSize(240, 260)
         self.split = split
         split.setChildrenCollapsible(False)
         lay = QVBoxLayout(self)
