@@ -160,7 +160,8 @@ def build_turn_view(turn: Turn, job: Job | None, *, now: datetime | None = None,
                         notes=notes, **base)
     if st is JobState.CANCELLED:
         return TurnView(phase="cancelled", status="Cancelled here",
-                        detail="Stopped waiting for this turn. " + NO_CANCEL.split(": ", 1)[1].capitalize(),
+                        detail=("Stopped waiting for this turn. The API has no cancel, so the agent "
+                                "may still finish (and charge) on Hailuo."),
                         **base)
     if st is JobState.NEEDS_ATTENTION:
         return TurnView(phase="attention", status="Needs attention", detail=job.reason or "",

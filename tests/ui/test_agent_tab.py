@@ -401,3 +401,15 @@ def test_a_long_conversation_opens_with_its_newest_page_and_reads_earlier_on_scr
     rig.tab.transcript.scrollToTop()
     rig.qtbot.waitUntil(lambda: model.rowCount() == PAGE * 2 + 5 and not model.has_earlier, timeout=5000)
     assert model.turns[0].prompt == "turn number 0"
+
+
+def test_cancel_stops_waiting_here_and_says_the_api_has_no_cancel(rig: Rig) -> None:
+    rig.sandbox.clock.pause()
+    rig.type_and_send("generate a video of a volcano", ["hailuo-2.3"])
+    rig.wait_phase({"pending"}, timeout=5000)
+    rig.qtbot.waitUntil(lambda: rig.tab.detail.cancel.isVisible(), timeout=5000)
+    assert "no cancel" in rig.tab.detail.cancel.toolTip()
+    rig.tab.detail.cancel.click()
+    cancelled = rig.wait_phase({"cancelled"})
+    assert "API has no cancel" in rig.tab.message.text() and cancelled.can_retry
+    assert "may still finish" in cancelled.detail

@@ -8,6 +8,7 @@ calls ``shutdown()`` when the session closes. Other tabs reach it through
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -184,6 +185,7 @@ class AgentTab(QWidget):
         self._message_timer.setSingleShot(True)
         self._message_timer.setInterval(12_000)
         self._message_timer.timeout.connect(self._clear_message)
+        self.bar.setVisible(False)
         self._opened(-1)
 
     # --- public ---------------------------------------------------------------------------
@@ -199,6 +201,7 @@ class AgentTab(QWidget):
     def show_message(self, text: str) -> None:
         self.message.setText(text)
         self.undo.setVisible(False)
+        self.bar.setVisible(bool(text))
         self._message_timer.start()
 
     def refresh(self) -> None:
@@ -228,7 +231,7 @@ class AgentTab(QWidget):
 
     def _retitle(self) -> None:
         cur = self.vm.current
-        self.title.setText(f"<b>{cur.title}</b>" if cur else "<b>New conversation</b>")
+        self.title.setText(f"<b>{html.escape(cur.title)}</b>" if cur else "<b>New conversation</b>")
 
     def _opened(self, conversation_id: int) -> None:
         self._retitle()
@@ -276,6 +279,7 @@ class AgentTab(QWidget):
         self._undo_id = conversation_id
         self.message.setText(f"Deleted “{title}”.")
         self.undo.setVisible(True)
+        self.bar.setVisible(True)
         self._message_timer.start()
 
     def _undo(self) -> None:
@@ -286,6 +290,7 @@ class AgentTab(QWidget):
     def _clear_message(self) -> None:
         self.message.setText("")
         self.undo.setVisible(False)
+        self.bar.setVisible(False)
         self._undo_id = None
 
     # --- transcript ---------------------------------------------------------------------

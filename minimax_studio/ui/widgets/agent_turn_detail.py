@@ -9,6 +9,7 @@ holds more than this one player.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -155,7 +156,8 @@ class TurnDetail(QWidget):
                 w.setVisible(False)
             self.preview.show_message("Results of the selected turn play here.")
             return
-        self.status.setText(f"<b>{view.status}</b>" + (f"<br>{view.detail}" if view.detail else ""))
+        self.status.setText(f"<b>{html.escape(view.status)}</b>"
+                            + (f"<br>{html.escape(view.detail)}" if view.detail else ""))
         many = view.try_count > 1
         for w in (self.prev_try, self.next_try, self.try_label):
             w.setVisible(many)
