@@ -22,10 +22,17 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from minimax_studio.api import catalog
 from minimax_studio.viewmodels.error_words import human_error, plain_fields
+from minimax_studio.viewmodels.form_route import (
+    FIX_ACCOUNTS,
+    FIX_ADD_ACCOUNT,
+    RouteFollowing,
+)
+from minimax_studio.viewmodels.form_route import discard as _discard
 from minimax_studio.viewmodels.form_slots import SlotEditing, SlotState, slot_group
 from minimax_studio.viewmodels.media_check import clips_total_problem
 
-__all__ = ["GENERAL", "VALUE_FIELDS", "FormModel", "SlotState", "slot_group"]
+__all__ = ["FIX_ACCOUNTS", "FIX_ADD_ACCOUNT", "GENERAL", "VALUE_FIELDS", "FormModel", "SlotState",
+           "slot_group"]
 
 #: Fields that are never file slots.
 VALUE_FIELDS = ("prompt", "promptOptimization", "options", "resolution", "duration",
@@ -33,9 +40,6 @@ VALUE_FIELDS = ("prompt", "promptOptimization", "options", "resolution", "durati
 
 GENERAL = ""  # the key for problems that belong to no visible field
 
-#: What the button next to a blocked Generate does.
-FIX_ADD_ACCOUNT = "add_account"
-FIX_ACCOUNTS = "accounts"
 
 
 def strip_field_prefix(field: str, message: str) -> str:
@@ -46,7 +50,7 @@ def strip_field_prefix(field: str, message: str) -> str:
     return message[len(prefix):] if message.startswith(prefix) else message
 
 
-class FormModel(SlotEditing, QObject):
+class FormModel(SlotEditing, RouteFollowing, QObject):
     """Base of VideoFormModel / ImageFormModel. Subclasses supply the catalog hooks."""
 
     modelChanged = Signal(str)
@@ -367,88 +371,6 @@ class FormModel(SlotEditing, QObject):
             self._fix = fix
             self.fixChanged.emit(fix)
 
-    def refresh_route(self) -> None:
-        """Ask again now which account would run the current request (F5): capacity moves
-        while the form sits still."""
-        self._route_timer.stop()
-        self._refresh_route()
-
-    def accounts_changed(self) -> None:
-        """The account board changed (added, removed, credits, on hold): ask the server
-        again now rather than when the router's cached list runs out."""
-        if self._closed or self._engine is None:
-            return
-        self._route_timer.stop()
-        self.start("route", self._forced_route())
-
-    async def _forced_route(self) -> None:
-        router = getattr(self._engine, "router", None)
-        if router is not None:
-            try:
-                await router.refresh(force=True)
-            except Exception:  # the preview below says what went wrong
-                pass
-        if not self._problems:
-            await self._route_preview(self.build_request())
-
-    def _refresh_route(self) -> None:
-        if self._closed:
-            return
-        if self._engine is None or self._problems:
-            self._set_route("")
-            return
-        self._ensure_listening()
-        self.start("route", self._route_preview(self.build_request()))
-
-    def _route_soon(self) -> None:
-        """Capacity moved (a job started or ended somewhere): re-ask shortly, at most once
-        per debounce interval however many events arrive."""
-        if not self._closed and self._engine is not None and not self._route_timer.isActive():
-            self._route_timer.start()
-
-    async def _route_preview(self, body: dict[str, Any]) -> None:
-        try:
-            preview = await self._engine.preview_route(self.kind, body)
-        except Exception as e:  # a preview is advice; never block the form on it
-            self._set_route(f"The account will be chosen when you press Generate "
-                            f"({human_error(e).rstrip('.')}).")
-            self._set_route_block(None)
-            return
-        block = self._block_of(preview)
-        self._set_route_block(block)
-        if block is not None:  # the warning under Generate says it; once is enough
-            self._set_route("")
-            return
-        account = getattr(preview, "account", None)
-        reason = getattr(preview, "reason", "") or ""
-        if account and reason.lower().startswith(f"runs on account {str(account).lower()}"):
-            text = reason[0].upper() + reason[1:]  # the router already names the account
-        elif account:
-            text = f"Runs on account {account}" + (f" because {reason}" if reason else "")
-        else:
-            text = reason or "No account can take it right now — it will wait in the queue."
-        self._set_route(text)
-
-    def _block_of(self, preview: Any) -> tuple[str, str] | None:
-        """(sentence, fix) when the preview says no account could ever run the request."""
-        if not getattr(preview, "blocked", False):
-            return None
-        accounts = getattr(getattr(self._engine, "router", None), "accounts", None)
-        if not accounts:
-            return ("No Hailuo account yet — add one to generate.", FIX_ADD_ACCOUNT)
-        reason = str(getattr(preview, "reason", "") or "No account can run this job.")
-        return (reason, FIX_ACCOUNTS)
-
-    def _set_route_block(self, block: tuple[str, str] | None) -> None:
-        if block != self._route_block:
-            self._route_block = block
-            self._update_blocker()
-
-    def _set_route(self, text: str) -> None:
-        if text != self._route:
-            self._route = text
-            self.routeChanged.emit(text)
-
     # --- submit ---------------------------------------------------------------------
     def submit(self) -> bool:
         """Hand the request to the engine. The form keeps its values for the next variation."""
@@ -482,41 +404,6 @@ class FormModel(SlotEditing, QObject):
         self._last_job = job.id
         self._ensure_listening()
         self.submitted.emit(job)
-
-    def _ensure_listening(self) -> None:
-        if self._closed or self._engine is None:
-            return
-        if self._listener is None or self._listener.done():
-            coro = self._follow_events(self._engine)
-            try:
-                self._listener = asyncio.ensure_future(coro)
-            except RuntimeError:  # no event loop (a late Qt signal at exit)
-                _discard(coro)
-                self._listener = None
-
-    async def _follow_events(self, engine: Any) -> None:
-        """Every job event moves capacity: the route line is re-asked (debounced). Upload
-        progress of the jobs this form submitted shows on the slots. Its own subscription
-        to the engine's stream (``events()`` fans out to every caller)."""
-        states: dict[int, str] = {}  # job id -> last state seen (progress alone is no news)
-        async for ev in engine.events():
-            kind = str(getattr(ev, "type", ""))
-            state = str(getattr(ev.job, "state", kind))
-            if states.get(ev.job.id) != state or (ev.job.id == self._last_job
-                                                    and kind == "queued"):
-                states[ev.job.id] = state
-                self._route_soon()
-                if ev.job.id == self._last_job:
-                    self.lastJobChanged.emit(ev.job)
-            if kind in ("completed", "failed", "moderated", "cancelled", "removed"):
-                states.pop(ev.job.id, None)
-            if ev.job.id not in self._my_jobs:
-                continue
-            if kind == "uploading":
-                self.set_upload_progress(ev.progress)
-            elif str(ev.type) != "queued":  # past the upload: the slots are done
-                self.set_upload_progress(None)
-                self._my_jobs.discard(ev.job.id)
 
     # --- async plumbing -------------------------------------------------------------
     def start(self, key: str, coro: Awaitable[Any]) -> Any:
@@ -555,10 +442,3 @@ class FormModel(SlotEditing, QObject):
         """Await every task this form started (tests, and the app before it closes)."""
         while self.busy:
             await asyncio.gather(*list(self._tasks.values()), return_exceptions=True)
-
-
-def _discard(coro: Awaitable[Any]) -> None:
-    """Close a coroutine that will never be scheduled (no "never awaited" warning)."""
-    close = getattr(coro, "close", None)
-    if callable(close):
-        close()
