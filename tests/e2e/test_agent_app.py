@@ -43,19 +43,21 @@ def test_agent_turns_in_the_app_survive_a_restart(rig_factory: Any, no_keyring: 
     send(rig, tab, "generate an image of a lighthouse at night")
     qtbot.waitUntil(lambda: phase(tab, 0) == "done", timeout=20_000)
     job_id = tab.vm.transcript.view(0).job_id
-    items = run(qtbot, rig.services.library.by_job_id(int(job_id or 0)))
+    library = rig.services.library
+    assert library is not None
+    items = run(qtbot, library.by_job_id(int(job_id or 0)))
     assert [i.source for i in items] == ["agent"]
     # The result goes on to the Image tab as a reference, and to the Video tab as a first frame.
     qtbot.waitUntil(lambda: tab.detail.buttons["reference"].isEnabled(), timeout=5000)
     tab.detail.buttons["reference"].click()
     assert rig.window.current_tab_name() == "Image"
-    image = rig.window.tab("Image")
+    image: Any = rig.window.tab("Image")
     qtbot.waitUntil(lambda: any(s.path == items[0].path and s.status == "ok"
                                 for s in image.form.slots()), timeout=5000)
     rig.window.select_tab("Agent")
     tab.detail.buttons["first"].click()
     assert rig.window.current_tab_name() == "Video"
-    video = rig.window.tab("Video")
+    video: Any = rig.window.tab("Video")
     qtbot.waitUntil(lambda: video.form.slot("fileID").path == items[0].path, timeout=5000)
     rig.window.select_tab("Agent")
     # A second turn is still running when the person quits.
