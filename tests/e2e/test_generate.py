@@ -44,7 +44,7 @@ def _only(items: Any) -> Any:
 def _submitted_job(rig: Any, tab: Any) -> int:
     """The id the form reports after Generate ("Job #n queued", then its real outcome)."""
     rig.qtbot.waitUntil(lambda: "Job #" in tab.form_tab.status.text(), timeout=10_000)
-    return int(tab.form_tab.status.text().split("#", 1)[1].split()[0])
+    return int(tab.form_tab.status.text().split("#", 1)[1].split()[0].rstrip(":"))
 
 
 def _wait_playing(rig: Any, tab: Any) -> Any:
@@ -115,12 +115,15 @@ def test_text_to_video_for_a_new_user_on_the_sandbox(rig_factory: Any, no_keyrin
 
 
 def _submitted_job_after(rig: Any, tab: Any, previous: int) -> int:
-    def newer() -> bool:
+    def job_id() -> int | None:  # the note follows the job: "queued", then its outcome
         text = tab.form_tab.status.text()
-        return "queued" in text and f"#{previous} " not in text
+        digits = text.split("Job #", 1)[1].split()[0].rstrip(":") if "Job #" in text else ""
+        return int(digits) if digits.isdigit() else None
 
-    rig.qtbot.waitUntil(newer, timeout=10_000)
-    return int(tab.form_tab.status.text().split("#", 1)[1].split()[0])
+    rig.qtbot.waitUntil(lambda: job_id() not in (None, previous), timeout=10_000)
+    found = job_id()
+    assert found is not None
+    return found
 
 
 def test_first_and_last_frame_dropped_from_the_file_manager(
