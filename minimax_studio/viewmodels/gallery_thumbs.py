@@ -42,6 +42,8 @@ WORKERS = 2
 #: Decoded thumbnails kept in memory (at cell size: ~75 KB each at the default size).
 CACHE_BYTES = 40 * 1024 * 1024
 THUMB_SIZE = 256
+#: Thumbnails made per trip to a worker thread.
+BATCH = 4
 
 
 @dataclass(frozen=True)
@@ -282,25 +284,27 @@ class ThumbnailLoader(QObject):
                 self._wake.clear()
                 await self._wake.wait()
                 continue
-            item_id, item = self._pending.popitem(last=True)
-            self._running.add(item_id)
+            # A few at a time per trip to the thread: each trip waits for the event loop
+            # on the way back, which cost more than making one thumbnail.
+            batch = [self._pending.popitem(last=True)[1]
+                     for _ in range(min(BATCH, len(self._pending)))]
+            self._running.update(it.id for it in batch)
             style, composer = self._style, self._composer
             try:
-                thumb, made = await asyncio.to_thread(
-                    _make, item, self._cache_dir, QSize(self._fit), composer, style)
-            except Exception:  # a bug, not a bad file: log it, keep the grid going
-                log.exception("thumbnail for item %s failed", item_id)
-                thumb, made = Thumb(problem="The preview failed."), None
+                results = await asyncio.to_thread(
+                    _make_many, batch, self._cache_dir, QSize(self._fit), composer, style)
             finally:
-                self._running.discard(item_id)
+                self._running.difference_update(it.id for it in batch)
             if style is not self._style:  # drawn for an old size or theme: again
-                self.request(item)
+                for item in batch:
+                    self.request(item)
                 continue
-            self._store(item_id, thumb)
-            self.made += 1
-            self.thumbnailReady.emit(item_id)
-            if made is not None and self._library is not None:
-                await self._remember(item_id, made)
+            for item, (thumb, made) in zip(batch, results, strict=True):
+                self._store(item.id, thumb)
+                self.made += 1
+                self.thumbnailReady.emit(item.id)
+                if made is not None and self._library is not None:
+                    await self._remember(item.id, made)
 
     async def _remember(self, item_id: int, path: Path) -> None:
         assert self._library is not None
@@ -329,6 +333,18 @@ def _make(item: LibraryItem, cache_dir: Path, fit: QSize, composer: Composer | N
         tile = composer(item, thumb, thumb.image, style)
         thumb = replace(thumb, tile=tile, image=None)
     return thumb, made
+
+
+def _make_many(items: list[LibraryItem], cache_dir: Path, fit: QSize,
+               composer: Composer | None, style: Any) -> list[tuple[Thumb, Path | None]]:
+    out: list[tuple[Thumb, Path | None]] = []
+    for item in items:
+        try:
+            out.append(_make(item, cache_dir, fit, composer, style))
+        except Exception:  # a bug, not a bad file: log it, keep the grid going
+            log.exception("thumbnail for item %s failed", item.id)
+            out.append((Thumb(problem="The preview failed."), None))
+    return out
 
 
 def _bytes(thumb: Thumb) -> int:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from minimax_studio.__main__ import build_parser
@@ -66,6 +67,11 @@ def test_generated_results_appear_and_are_found(gallery_rig: StudioRig, qtbot: A
     tab = _gallery(rig)
     qtbot.waitUntil(lambda: not tab.model.loading, timeout=10_000)
     assert tab.stack.currentWidget() is tab.empty_library
+    # The empty library's way forward: the button opens the form that makes one.
+    qtbot.mouseClick(tab.empty_library.buttons["makeImage"], Qt.MouseButton.LeftButton)
+    assert rig.window.current_tab_name() == "Image"
+    rig.window.select_tab("Gallery")
+    assert tab.empty_library.buttons["importHailuo"].isVisible()  # the import UI is attached
     _generate(rig, "image", "image-01", "a paper boat on a pond", quantity=2)
     # Appears without any refresh (the live check), two pictures, newest first.
     qtbot.waitUntil(lambda: tab.model.rowCount() == 2, timeout=20_000)
