@@ -42,7 +42,7 @@ from typing import Any, TextIO
 from minimax_studio.core.contact import WAITING_UNREACHABLE
 from minimax_studio.core.engine import Engine, EngineConfig
 from minimax_studio.core.jobs import Job, JobState
-from minimax_studio.core.journal import Journal, RowTaken
+from minimax_studio.core.journal import RowTaken
 from minimax_studio.core.sheet import SheetError, parse_sheet, total_cost
 from minimax_studio.paths import app_paths
 
@@ -162,8 +162,8 @@ async def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
 
     from minimax_studio.api.client import MiniMaxClient
     from minimax_studio.api.retry import RetryPolicy
-    from minimax_studio.core.library import Library
     from minimax_studio.core.locations import session_locations
+    from minimax_studio.core.session import open_core_session
     from minimax_studio.core.settings import load_settings
 
     paths = app_paths().ensure()
@@ -197,26 +197,17 @@ async def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
         client = MiniMaxClient(token, settings.effective_api_url(),
                                fast_downloads=settings.fast_downloads)
 
-    poll = args.poll_interval if args.poll_interval else max(0.2, 15.0 / speed)
-    config = EngineConfig(
-        poll_initial=poll, poll_interval=poll, poll_max=max(poll * 4, poll),
-        busy_retry=max(0.2, 20.0 / speed) if not args.poll_interval else poll * 2,
-        route_refresh=max(0.2, 5.0 / speed) if not args.poll_interval else poll,
-        reconcile_delay=max(0.1, 5.0 / speed) if not args.poll_interval else poll,
-        transfer_retry=max(0.1, 2.0 / speed) if not args.poll_interval else poll / 2,
-        library_dir=where.library_dir, thumbs_dir=paths.thumbnails_dir,
-    )
-    config.poll_limit_video, config.poll_limit_image, config.poll_limit_agent = settings.poll_limits(speed)
+    config = EngineConfig.for_speed(speed, poll=args.poll_interval or None,
+                                    poll_limits=settings.poll_limits(speed))
     if args.poll_limit:
         config.poll_limit_video = config.poll_limit_image = config.poll_limit_agent = args.poll_limit
-    # A sandbox clock at `speed` stamps jobs `speed` times further from our send time.
-    config.reconcile_window = args.reconcile_window or config.reconcile_window * speed
+    if args.reconcile_window:
+        config.reconcile_window = args.reconcile_window
     if args.lease:
         config.lease_seconds, config.lease_renew = args.lease, args.lease / 3
-    journal = await Journal.open(where.journal_db)
-    library = await Library.open(where.library_db, where.library_dir)
+    core = await open_core_session(client, where, config, thumbs_dir=paths.thumbnails_dir)
+    journal, engine = core.journal, core.engine
     key = batch_key(sheet, digest)
-    engine = Engine(client, journal, library, config=config)
     printer: asyncio.Task[None] | None = None
     gave_up: str | None = None
     final: list[Job] = []
@@ -265,9 +256,7 @@ async def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
             printer.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await printer
-        await library.close()
-        await journal.close()
-        await client.aclose()
+        await core.aclose()
         if sandbox is not None:
             sandbox.stop()
 

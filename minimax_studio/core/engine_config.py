@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 __all__ = ["EngineConfig"]
 
@@ -62,3 +63,29 @@ class EngineConfig:
     #: How often leases are renewed (one UPDATE for all of them) and free jobs looked for.
     #: Well under ``lease_seconds``: a renewal or two may be late without losing a job.
     lease_renew: float = 10.0
+
+    @classmethod
+    def for_speed(cls, speed: float = 1.0, *, poll: float | None = None, poll_seconds: float = 15.0,
+                  poll_limits: tuple[float, float, float] | None = None, **fields: Any) -> EngineConfig:
+        """The service's timings on a clock running ``speed`` times faster (the sandbox's;
+        1.0 for the real service), for the app and the batch alike.
+
+        ``poll_seconds`` is the user's polling interval on the real clock; ``poll`` fixes
+        the interval outright (the batch's ``--poll-interval``) and paces the other waits
+        by it. ``poll_limits`` are (video, image, agent) seconds (``Settings.poll_limits``).
+        The floors keep a very fast sandbox from spinning."""
+        speed = max(speed, 1e-9)
+        if poll is None:
+            poll = max(0.2, poll_seconds / speed)
+            busy, route, reconcile, transfer = (max(0.2, 20.0 / speed), max(0.2, 5.0 / speed),
+                                                max(0.1, 5.0 / speed), max(0.1, 2.0 / speed))
+        else:
+            busy, route, reconcile, transfer = poll * 2, poll, poll, poll / 2
+        config = cls(poll_initial=poll, poll_interval=poll, poll_max=max(poll * 4, poll),
+                     busy_retry=busy, route_refresh=route, reconcile_delay=reconcile,
+                     transfer_retry=transfer, **fields)
+        if poll_limits is not None:
+            config.poll_limit_video, config.poll_limit_image, config.poll_limit_agent = poll_limits
+        # A sandbox clock at `speed` stamps jobs `speed` times further from our send time.
+        config.reconcile_window = config.reconcile_window * speed
+        return config

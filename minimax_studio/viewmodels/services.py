@@ -24,7 +24,7 @@ from minimax_studio.viewmodels.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from minimax_studio.api.client import MiniMaxClient
-    from minimax_studio.core.engine import Engine
+    from minimax_studio.core.engine import Engine, EngineConfig
     from minimax_studio.core.journal import Journal
     from minimax_studio.core.library import Library
 
@@ -103,18 +103,13 @@ class Services:
 
 
 def _engine_config(settings: Settings, *, library_dir: Path, thumbs_dir: Path,
-                   speed: float = 1.0) -> Any:
+                   speed: float = 1.0) -> EngineConfig:
     from minimax_studio.core.engine import EngineConfig
 
     # On the sandbox the clock runs `speed` times faster: poll as often, relatively.
-    poll = max(0.25, settings.poll_video_seconds / speed)
-    config = EngineConfig(poll_initial=poll, poll_interval=poll, poll_max=max(poll * 4, 1.0),
-                          busy_retry=max(0.5, 20.0 / speed), route_refresh=max(0.5, 5.0 / speed),
-                          reconcile_delay=max(0.2, 5.0 / speed),
-                          library_dir=library_dir, thumbs_dir=thumbs_dir)
-    config.poll_limit_video, config.poll_limit_image, config.poll_limit_agent = settings.poll_limits(speed)
-    config.reconcile_window = config.reconcile_window * speed
-    return config
+    return EngineConfig.for_speed(speed, poll_seconds=settings.poll_video_seconds,
+                                  poll_limits=settings.poll_limits(speed),
+                                  library_dir=library_dir, thumbs_dir=thumbs_dir)
 
 
 async def open_session(services: Services, token: str, base_url: str, *,
@@ -125,38 +120,26 @@ async def open_session(services: Services, token: str, base_url: str, *,
     never mix with real ones (and are never resumed against the real server).
     """
     from minimax_studio.api.client import MiniMaxClient
-    from minimax_studio.core.engine import Engine
-    from minimax_studio.core.journal import Journal
-    from minimax_studio.core.library import Library
+    from minimax_studio.core.session import open_core_session
 
     paths, settings = services.paths, services.settings
     where = session_locations(paths, settings, sandbox=sandbox is not None).ensure()
-    journal_db, library_db, library_dir = where.journal_db, where.library_db, where.library_dir
     speed = 1.0
     if sandbox is not None:
         speed = float(getattr(getattr(sandbox, "clock", None), "speed", 1.0) or 1.0)
     client = MiniMaxClient(token, base_url, fast_downloads=settings.fast_downloads)
-    journal: Any = None
-    library: Any = None
+    core = await open_core_session(
+        client, where, _engine_config(settings, library_dir=where.library_dir,
+                                      thumbs_dir=paths.thumbnails_dir, speed=speed))
+    engine = core.engine
     try:
-        journal = await Journal.open(journal_db)
-        library = await Library.open(library_db, library_dir)
-        engine = Engine(client, journal, library,
-                        config=_engine_config(settings, library_dir=library_dir,
-                                              thumbs_dir=paths.thumbnails_dir, speed=speed))
         # The status bar says why jobs wait (the API does not answer) and when it answers
         # again — the same sentence the jobs' rows and the batch show.
         engine.contact.listen(lambda reason: services.notifier.post(
             Level.WARNING if reason else Level.INFO, "Jobs", reason or "The API answers again."))
         await engine.start()
     except BaseException:
-        for closer in (library, journal):
-            if closer is not None:
-                try:
-                    await closer.close()
-                except Exception:
-                    log.exception("cleanup after a failed session start")
-        await client.aclose()
+        await core.aclose()
         raise
-    return Session(client=client, journal=journal, library=library, engine=engine,
+    return Session(client=client, journal=core.journal, library=core.library, engine=engine,
                    base_url=base_url, sandbox=sandbox)

@@ -43,7 +43,10 @@ class Engine(Leases):
 
     async def close(self) -> None:
         """Stop every task without touching job states, and release this engine's jobs:
-        the next engine (here, or another window already open) resumes them at once."""
+        the next engine (here, or another window already open) resumes them at once.
+        Closing twice is closing once."""
+        if self._closed:
+            return
         self._closed = True
         tasks = [r.task for r in self._runs if r.task is not None]
         tasks.extend(t for t in (self._dispatcher, self._leases) if t is not None)
