@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import pytest
 from PySide6.QtCore import QEvent, QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QGuiApplication, QImage
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from minimax_studio.api.client import MiniMaxClient
 from minimax_studio.core.engine import Engine, EngineConfig
@@ -252,6 +252,9 @@ def test_attachments_by_drop_and_paste_are_checked_then_sent(rig: Rig, tmp_path:
                         timeout=5000)
     assert all(a.ok and a.kind == "image" for a in rig.vm.composer.attachments)
     assert rig.tab.composer.chips.isVisible()
+    # removable thumbnails: each chip shows its picture
+    rig.qtbot.waitUntil(lambda: sum(1 for lab in rig.tab.composer.chips.findChildren(QLabel)
+                                    if not lab.pixmap().isNull()) == 2, timeout=5000)
     rig.type_and_send("generate an image in the style of these", ["nano-banana-2"])
     rig.wait_phase({"done"})
     job = rig.run(rig.session.engine.get(int(rig.view().job_id or 0)))
@@ -281,6 +284,7 @@ def test_conversations_new_rename_pin_search_delete_undo_and_reopen(rig: Rig, qt
     qtbot.waitUntil(lambda: rig.vm.current is not None and rig.vm.current.id != first, timeout=5000)
     assert rig.vm.transcript.rowCount() == 0 and rig.tab.note.isVisible()
     second = rig.vm.current.id if rig.vm.current else 0
+    rig.tab.composer.model_buttons["music-2.0"].setChecked(True)  # remembered for this one only
     rig.vm.rename(second, "Posters")
     rig.vm.set_pinned(first, True)
     qtbot.waitUntil(lambda: rig.vm.conversations.rowCount() == 2
@@ -301,6 +305,11 @@ def test_conversations_new_rename_pin_search_delete_undo_and_reopen(rig: Rig, qt
     try:
         qtbot.waitUntil(lambda: vm2.current is not None and vm2.current.id == first, timeout=5000)
         assert vm2.transcript.rowCount() == 1
+        assert vm2.composer.models == ["nano-banana-2"]
+        qtbot.waitUntil(lambda: vm2.conversations.rowCount() == 2, timeout=5000)
+        vm2.open_conversation(second)
+        qtbot.waitUntil(lambda: vm2.current is not None and vm2.current.id == second, timeout=5000)
+        assert vm2.composer.models == ["nano-banana-2", "music-2.0"]
     finally:
         tab2.shutdown()
     rig.vm, rig.tab = vm2, tab2

@@ -135,10 +135,18 @@ class AgentTab(QWidget):
         self.undo.setVisible(False)
         bar.addWidget(self.message, 1)
         bar.addWidget(self.undo)
-        self.composer = AgentComposer(vm, middle)
+        self.composer = AgentComposer(vm, middle, thumbs=self.thumbs)
         ml = QVBoxLayout(middle)
         ml.setContentsMargins(4, 4, 4, 4)
-        ml.addWidget(self.title)
+        head = QHBoxLayout()
+        head.addWidget(self.title, 1)
+        self.export_button = QPushButton("Export…", middle)
+        self.export_button.setObjectName("agentExport")
+        self.export_button.setToolTip("Export this conversation as a folder: transcript.md, the media files "
+                                      "and requests.json")
+        self.export_button.clicked.connect(self._export_current)
+        head.addWidget(self.export_button)
+        ml.addLayout(head)
         ml.addWidget(self.note)
         ml.addWidget(self.transcript, 1)
         ml.addWidget(self.bar)
@@ -231,6 +239,7 @@ class AgentTab(QWidget):
 
     def _retitle(self) -> None:
         cur = self.vm.current
+        self.export_button.setEnabled(cur is not None)
         self.title.setText(f"<b>{html.escape(cur.title)}</b>" if cur else "<b>New conversation</b>")
 
     def _opened(self, conversation_id: int) -> None:
@@ -265,6 +274,10 @@ class AgentTab(QWidget):
         dlg.setTextValue(title)
         dlg.textValueSelected.connect(lambda text: self.vm.rename(conversation_id, text))
         dlg.open()
+
+    def _export_current(self) -> None:
+        if self.vm.current is not None:
+            self._export(self.vm.current.id)
 
     def _export(self, conversation_id: int) -> None:
         if self.vm.current is None or self.vm.current.id != conversation_id:

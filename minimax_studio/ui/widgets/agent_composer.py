@@ -12,7 +12,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMimeData, Qt, Signal
-from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QGuiApplication, QImage, QKeyEvent
+from PySide6.QtGui import (
+    QAction,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QImage,
+    QKeyEvent,
+    QPixmap,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -27,7 +35,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from minimax_studio.ui.widgets.agent_turn_delegate import ThumbCache
 from minimax_studio.ui.widgets.flow_layout import FlowLayout
+from minimax_studio.viewmodels.agent_turns import MediaView
 from minimax_studio.viewmodels.agent_vm import AGENT_MODEL_GROUPS, HINT
 
 if TYPE_CHECKING:
@@ -70,9 +80,13 @@ class ComposerText(QPlainTextEdit):
 
 
 class AgentComposer(QFrame):
-    def __init__(self, vm: AgentVM, parent: QWidget | None = None) -> None:
+    def __init__(self, vm: AgentVM, parent: QWidget | None = None, *, thumbs: ThumbCache | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("agentComposer")
+        self._thumbs = thumbs
+        if thumbs is not None:  # a chip shows its picture once the thumbnail is read
+            thumbs.ready.connect(self._thumb_ready)
+        self._chips_waiting = False
         self.setAcceptDrops(True)
         self.vm = vm
         state = vm.composer
@@ -235,7 +249,12 @@ class AgentComposer(QFrame):
         self.blocker.setVisible(bool(shown))
         self.blocker.setStyleSheet("color: #c62828;" if shown and "Checking" not in shown else "")
 
+    def _thumb_ready(self) -> None:
+        if self._chips_waiting:  # transcript thumbnails arrive here too: only redo if needed
+            self._render_chips()
+
     def _render_chips(self) -> None:
+        self._chips_waiting = False
         while self.chips_layout.count():
             item = self.chips_layout.takeAt(0)
             w = item.widget() if item is not None else None
@@ -249,6 +268,15 @@ class AgentComposer(QFrame):
             row.setContentsMargins(4, 1, 2, 1)
             what = {"image": "Image", "video": "Video", "audio": "Audio"}.get(
                 a.kind or "", "Checking…" if a.checking else "Cannot send")
+            image = self._thumbs.get(MediaView(a.kind, a.path, a.path.name)) \
+                if self._thumbs is not None and a.kind == "image" else None
+            if image is None and a.kind == "image" and self._thumbs is not None:
+                self._chips_waiting = True
+            if image is not None and not image.isNull():
+                pic = QLabel(chip)
+                pic.setPixmap(QPixmap.fromImage(image).scaled(
+                    40, 32, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation))
+                row.addWidget(pic)
             label = QLabel(f"{what}: {a.path.name}", chip)
             if a.reason:
                 label.setStyleSheet("color: #c62828;")
