@@ -193,21 +193,9 @@ def _scrub(value: Any) -> Any:
 
 
 def save_settings(settings: Settings, path: Path) -> None:
-    """Atomic write (temp file + os.replace): a crash mid-write never leaves half a file."""
-    import tempfile
+    """Atomic write (``atomic_write``): a crash mid-write never leaves half a file."""
+    from minimax_studio.atomic import atomic_write
 
     data = _scrub(dataclasses.asdict(settings))
     data["version"] = SCHEMA_VERSION
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".json", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, indent=2, sort_keys=True)
-            f.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    atomic_write(path, json.dumps(data, indent=2, sort_keys=True) + "\n", prefix=".settings-")

@@ -22,9 +22,11 @@ import tempfile
 import warnings
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from PIL import Image, ImageOps
+
+from minimax_studio.atomic import atomic_write
 
 log = logging.getLogger(__name__)
 
@@ -48,21 +50,13 @@ def _cache_path(cache_dir: Path, digest: str, size: int, ext: str) -> Path:
 
 
 def _save_atomically(img: Image.Image, dest: Path, fmt: str) -> None:
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".thumb-", dir=dest.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            if fmt == "JPEG":
-                img.save(f, "JPEG", quality=85, optimize=True)
-            else:
-                img.save(f, "PNG", optimize=True)
-        os.replace(tmp, dest)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    def save(f: BinaryIO) -> None:
+        if fmt == "JPEG":
+            img.save(f, "JPEG", quality=85, optimize=True)
+        else:
+            img.save(f, "PNG", optimize=True)
+
+    atomic_write(dest, save, prefix=".thumb-")
 
 
 def _thumbnail_from_image(source: Path | bytes, cache_dir: Path, size: int,

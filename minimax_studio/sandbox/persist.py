@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from minimax_studio.atomic import atomic_write
 
 from .state import State
 
@@ -34,12 +34,4 @@ def snapshot(state: State, extra: dict[str, Any]) -> dict[str, Any]:
 
 
 def write(state_file: Path, data: dict[str, Any]) -> None:
-    state_file.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=state_file.name, suffix=".tmp", dir=state_file.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=1)
-        os.replace(tmp, state_file)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(state_file, json.dumps(data, indent=1), prefix=state_file.name)
