@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from PySide6.QtCore import QEvent, QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QGuiApplication, QImage
-from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QStyleOptionViewItem, QWidget
 
 from minimax_studio.api.client import MiniMaxClient
 from minimax_studio.core.engine import Engine, EngineConfig
@@ -144,6 +144,19 @@ def test_send_pending_then_results_inline_and_in_library(rig: Rig) -> None:
     assert rig.tab.detail.preview.kind in ("image", "video", "audio")
     items = rig.run(rig.session.library.by_job_id(int(done.job_id or 0)))
     assert len(items) == 3 and {i.source for i in items} == {"agent"}
+    # a click on a thumbnail in the transcript shows that result on the right
+    view, idx = rig.tab.transcript, rig.vm.transcript.index(0)
+    option = QStyleOptionViewItem()
+    view.initViewItemOption(option)
+    option.rect = view.visualRect(idx)
+    spots = {rig.tab.delegate.media_at(option, idx, QPoint(x, y)): QPoint(x, y)
+             for x in range(option.rect.left(), option.rect.right(), 6)
+             for y in range(option.rect.top(), option.rect.bottom(), 6)}
+    audio = [m.kind for m in rig.view().media].index("audio")
+    rig.qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=spots[audio])
+    rig.qtbot.waitUntil(lambda: rig.tab.detail.media is not None and rig.tab.detail.media.kind == "audio",
+                        timeout=3000)
+    assert rig.tab.detail.preview.kind == "audio"
     # the conversation is titled by its first prompt and listed
     assert rig.vm.conversations.rowCount() == 1
     assert "waves" in (rig.vm.current.title if rig.vm.current else "")

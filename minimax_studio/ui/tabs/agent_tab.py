@@ -12,8 +12,8 @@ import html
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QMouseEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QSplitter,
+    QStyleOptionViewItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -115,6 +116,9 @@ class AgentTab(QWidget):
         self.transcript.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.transcript.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.transcript.selectionModel().currentChanged.connect(self._turn_selected)
+        self._press_pos = QPoint(-1, -1)
+        self.transcript.viewport().installEventFilter(self)  # where a click landed (thumbnails)
+        self.transcript.clicked.connect(self._turn_clicked)
         self.transcript.doubleClicked.connect(self._turn_double_clicked)
         self.thumbs.ready.connect(self.transcript.viewport().update)
         # Near the top: read the earlier page; rows inserted above keep what is on screen.
@@ -343,8 +347,31 @@ class AgentTab(QWidget):
         if cur.isValid() and top.row() <= cur.row() <= bottom.row():
             self.detail.show_turn(cur.data(TurnRole.VIEW))
 
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if obj is self.transcript.viewport() and event.type() in (
+                QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick) and isinstance(event, QMouseEvent):
+            self._press_pos = event.position().toPoint()
+        return super().eventFilter(obj, event)
+
+    def _thumb_under_mouse(self, index: QModelIndex) -> int:
+        pos = self._press_pos
+        option = QStyleOptionViewItem()
+        self.transcript.initViewItemOption(option)
+        option.rect = self.transcript.visualRect(index)
+        return self.delegate.media_at(option, index, pos)
+
+    def _turn_clicked(self, index: QModelIndex) -> None:
+        """A click on a thumbnail shows that result in the pane on the right."""
+        i = self._thumb_under_mouse(index)
+        if i >= 0:
+            self.detail.show_turn(index.data(TurnRole.VIEW))
+            self.detail.select_media(i)
+
     def _turn_double_clicked(self, index: QModelIndex) -> None:
-        self.detail.show_turn(index.data(TurnRole.VIEW))
+        """A double click on a thumbnail opens it in the full-window viewer."""
+        self._turn_clicked(index)
+        if self._thumb_under_mouse(index) >= 0:
+            self.detail.open_full_view()
         self.detail.preview.setFocus()
 
     def _continue_from(self, path: str) -> None:

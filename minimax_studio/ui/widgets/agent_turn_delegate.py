@@ -19,6 +19,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QPoint,
     QPointF,
     QRect,
     QSize,
@@ -222,6 +223,23 @@ class TurnDelegate(QStyledItemDelegate):
             f.setPointSize(max(10, f.pointSize() + 6))
             painter.setFont(f)
             painter.drawText(r, Qt.AlignmentFlag.AlignCenter, glyph)
+
+    def media_at(self, option: QStyleOptionViewItem, index: _Index, pos: QPoint) -> int:
+        """Which thumbnail of the row is under ``pos`` (view coordinates), or -1."""
+        view: TurnView | None = index.data(TurnRole.VIEW)
+        if view is None or not view.media:
+            return -1
+        rect = option.rect
+        you, agent, _strip = self._parts(view, rect.width(), option.font)
+        line = option.fontMetrics.height()
+        card = rect.adjusted(4, 3, -4, -3)
+        top = card.top() + PAD + line + int(you.size().height()) + _GAP + line + _GAP \
+            + int(agent.size().height()) + _GAP // 2
+        x0 = card.left() + PAD + 8
+        for i in range(len(view.media)):
+            if QRect(x0 + i * (THUMB + _GAP), top, THUMB, THUMB).contains(pos):
+                return i
+        return -1
 
     def clear(self) -> None:
         self._docs.clear()

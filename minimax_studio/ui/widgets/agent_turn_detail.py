@@ -236,6 +236,16 @@ class TurnDetail(QWidget):
     def _full_view(self) -> None:
         open_full_viewer(self.preview, self.window())
 
+    def open_full_view(self) -> None:
+        self._full_view()
+
+    def select_media(self, row: int) -> None:
+        """Show result ``row`` of the turn (also when the strip is hidden: one result)."""
+        if self.strip.currentRow() != row:
+            self.strip.setCurrentRow(row)
+        else:
+            self._media_chosen(row)
+
     def _step(self, delta: int) -> None:
         if self.view is not None:
             self.tryStep.emit(self.view.turn_id, delta)
