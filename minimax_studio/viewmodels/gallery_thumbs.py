@@ -29,6 +29,7 @@ from PySide6.QtCore import QObject, QSize, Signal
 from PySide6.QtGui import QImage
 
 from minimax_studio.core import thumbnails
+from minimax_studio.core.media_probe import ProbeError, probe
 
 if TYPE_CHECKING:
     from minimax_studio.core.library import Library, LibraryItem
@@ -330,7 +331,15 @@ def _make(item: LibraryItem, cache_dir: Path, fit: QSize, composer: Composer | N
     thumb, made = load_thumb_sync(item, cache_dir, THUMB_SIZE, fit)
     thumb = replace(thumb, has_picture=thumb.image is not None)
     if composer is not None and style is not None:
-        tile = composer(item, thumb, thumb.image, style)
+        shown = item
+        if item.kind in ("video", "audio") and not item.duration and not thumb.missing:
+            # No duration in the index (imports, older results): read it from the file's
+            # header (a few hundred bytes) so the tile can show it.
+            try:
+                shown = replace(item, duration=probe(item.path).duration)
+            except (ProbeError, OSError):
+                pass
+        tile = composer(shown, thumb, thumb.image, style)
         thumb = replace(thumb, tile=tile, image=None)
     return thumb, made
 

@@ -124,10 +124,21 @@ def test_screenshot_with_sandbox_results(gallery_rig: StudioRig, qtbot: Any,
                ("video", "T2V-01", "a red kite over the dunes, slow pan", {}),
                ("image", "image-01", "a lighthouse in fog, watercolor", {}),
                ("video", "T2V-01", "waves on black sand, drone shot", {}),
-               ("image", "image-01", "neon street in the rain, 35mm", {"quantity": 2})]
+               ("image", "image-01", "neon street in the rain, 35mm", {"quantity": 2}),
+               ("video", "T2V-01", "a fox in fresh snow, morning light", {}),
+               ("image", "image-01", "an old fisherman mending nets, portrait", {"quantity": 2}),
+               ("video", "T2V-01", "city skyline timelapse, dusk to night", {}),
+               ("image", "image-01", "macro of dew on a leaf", {})]
     for kind, model, prompt, extra in prompts:
         _generate(rig, kind, model, prompt, **extra)
-    qtbot.waitUntil(lambda: tab.model.rowCount() == 7, timeout=30_000)
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 12, timeout=30_000)
+    library = rig.services.library
+    assert library is not None
+    starred = tab.model.item_at(2)
+    assert starred is not None
+    run(qtbot, library.set_favorite(starred.id, True))
+    starred.favorite = True
+    tab.model.update_item(starred)
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     apply_theme(app, theme)
@@ -138,8 +149,8 @@ def test_screenshot_with_sandbox_results(gallery_rig: StudioRig, qtbot: Any,
             qtbot.wait(200)
             qtbot.waitUntil(lambda: tab.loader.pending == 0 and all(
                 tab.loader._cache.get(tab.model.item_at(r).id) is not None  # type: ignore[union-attr]
-                for r in range(tab.model.rowCount())), timeout=15_000)
-            tab.grid.setCurrentIndex(tab.model.index(1))
+                for r in tab.grid.visible_rows()), timeout=15_000)
+            tab.grid.setCurrentIndex(tab.model.index(0))  # an image: grab() shows no video
             qtbot.wait(1000)  # the detail pane reads the selected file
             tab.grid.viewport().repaint()
             path = artifacts_dir / f"gallery-sandbox-{theme}-{w}x{h}.png"
