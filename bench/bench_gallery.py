@@ -340,8 +340,10 @@ async def main_async(large_n: int, repeats: int, home: Path) -> int:
     _files, _covers, _thumbs, fresh = _media(home)
     small = await Library.open(home / "small.sqlite3", home / "lib-small")
     large = await Library.open(home / "large.sqlite3", home / "lib-large")
-    print(f"  libraries built in {time.perf_counter() - t0:.1f} s (another process); RSS "
-          f"before the tab {rss_mib():.0f} MiB")
+    print(f"  libraries built in {time.perf_counter() - t0:.1f} s (another process); index of "
+          f"{large_n} items {(home / 'large.sqlite3').stat().st_size / 2**20:.0f} MiB; RSS "
+          f"before the tab {rss_mib():.0f} MiB; GIL switch interval "
+          f"{sys.getswitchinterval() * 1000:g} ms")
     gc.collect()
     gc.freeze()  # as the app does once its window is up (see app.run)
     try:
@@ -413,7 +415,12 @@ def main() -> int:
     parser.add_argument("--large", type=int, default=100_000)
     parser.add_argument("--repeats", type=int, default=6)
     parser.add_argument("--build", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--switch-interval", type=float, default=None,
+                        help="sys.setswitchinterval for this run (the app keeps Python's "
+                             "default, 5 ms); to see what the GIL hand-over costs the GUI")
     args = parser.parse_args()
+    if args.switch_interval:
+        sys.setswitchinterval(args.switch_interval)
     if args.build:
         asyncio.run(build(args.build, args.large))
         return 0
