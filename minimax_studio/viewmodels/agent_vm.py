@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, Signal
+from PySide6.QtGui import QImage, QImageReader
 
 from minimax_studio.api.catalog.agent import AGENT_MODELS
 from minimax_studio.core.conversation_answers import fetch_answer
@@ -51,7 +52,7 @@ MEMORY_NOTE = ("The agent does not remember earlier turns: each message is sent 
 _LAST = "last_conversation"
 #: Turns read when a conversation opens, and per "earlier" page as the person scrolls up:
 #: opening costs the same for 5 turns or 500 (bench/bench_agent.py).
-PAGE = 40
+PAGE = 24
 
 #: (kind title, [(id, label, unverified)]) for the composer's toggles.
 AGENT_MODEL_GROUPS: list[tuple[str, list[tuple[str, str, bool]]]] = [
@@ -437,6 +438,18 @@ class AgentVM(QObject):
             return False
         self.composer.add_files([path])
         return True
+
+    def read_image(self, path: Path, done: Callable[[QImage | None], None]) -> None:
+        """Decode a result for the preview in a worker thread (a 4K PNG takes a while);
+        ``done`` gets the image, or None. A newer request replaces an older one."""
+
+        def read() -> QImage | None:
+            reader = QImageReader(str(path))
+            reader.setAutoTransform(True)
+            img = reader.read()
+            return None if img.isNull() else img
+
+        self._spawn("agent:preview-image", asyncio.to_thread(read), on_done=done)
 
     def save_copy(self, src: str, dst: str) -> None:
         """Save as…: copied in a worker thread (a video can be hundreds of MB)."""

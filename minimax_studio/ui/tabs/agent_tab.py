@@ -157,7 +157,7 @@ class AgentTab(QWidget):
         ml.addWidget(self.composer)
 
         # --- right: the selected turn -------------------------------------------------------
-        self.detail = TurnDetail(self.thumbs, self)
+        self.detail = TurnDetail(self.thumbs, self, read_image=vm.read_image)
         self.detail.retryRequested.connect(vm.retry)
         self.detail.cancelRequested.connect(vm.cancel)
         self.detail.tryStep.connect(vm.show_try)

@@ -277,7 +277,8 @@ class AgentComposer(QFrame):
                 pic.setPixmap(QPixmap.fromImage(image).scaled(
                     40, 32, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation))
                 row.addWidget(pic)
-            label = QLabel(f"{what}: {a.path.name}", chip)
+            name = a.path.name if len(a.path.name) <= 36 else a.path.name[:18] + "…" + a.path.name[-14:]
+            label = QLabel(f"{what}: {name}", chip)
             if a.reason:
                 label.setStyleSheet("color: #c62828;")
                 label.setToolTip(a.reason)

@@ -10,6 +10,8 @@ holds more than this one player.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -70,10 +72,12 @@ class TurnDetail(QWidget):
     saveRequested = Signal(str, str)  # source, target
     message = Signal(str)
 
-    def __init__(self, thumbs: ThumbCache, parent: QWidget | None = None) -> None:
+    def __init__(self, thumbs: ThumbCache, parent: QWidget | None = None, *,
+                 read_image: Callable[[Path, Callable[[QImage | None], None]], None] | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("agentTurnDetail")
         self._thumbs = thumbs
+        self._read_image = read_image
         self.view: TurnView | None = None
         self.status = QLabel("Select a turn to see its results here.", self)
         self.status.setObjectName("agentDetailStatus")
@@ -213,7 +217,9 @@ class TurnDetail(QWidget):
         m = self.media
         if m is None:
             return
-        self.info.setText(f"{m.name} — {m.details}" if m.details else m.name)
+        name = m.name if len(m.name) <= 40 else m.name[:22] + "…" + m.name[-16:]  # no min-width blowup
+        self.info.setText(f"{name} — {m.details}" if m.details else name)
+        self.info.setToolTip(str(m.path))
         self.buttons["first"].setEnabled(m.kind in ("image", "video"))
         self.buttons["reference"].setEnabled(m.kind == "image")
         if not m.path.is_file():
@@ -223,15 +229,24 @@ class TurnDetail(QWidget):
             self.preview.show_message(f"{m.path.name} is not an image, video or audio file; "
                                       "use Open or Reveal to see it.")
         elif m.kind == "image":
-            reader = QImageReader(str(m.path))
-            reader.setAutoTransform(True)
-            img = reader.read()
-            if img.isNull():
-                self.preview.show_message(f"{m.path.name} could not be read as an image.")
+            if self._read_image is None:  # no worker (a bare pane): read it here
+                reader = QImageReader(str(m.path))
+                reader.setAutoTransform(True)
+                self._image_read(m.path, reader.read())
             else:
-                self.preview.show_image(img)
+                self.preview.show_message(f"Loading {m.path.name}…")
+                self._read_image(m.path, partial(self._image_read, m.path))
         else:
             self.preview.play(m.path, m.kind, autoplay=False)
+
+    def _image_read(self, path: Path, img: QImage | None) -> None:
+        current = self.media
+        if current is None or current.path != path:
+            return  # another result was chosen meanwhile
+        if img is None or img.isNull():
+            self.preview.show_message(f"{path.name} could not be read as an image.")
+        else:
+            self.preview.show_image(img)
 
     def _full_view(self) -> None:
         open_full_viewer(self.preview, self.window())
