@@ -31,6 +31,7 @@ from minimax_studio.api.errors import MiniMaxError
 from minimax_studio.core.library import Library, LibraryItem
 from minimax_studio.core.media_sniff import accepted_words, describe_bytes, media_kind, read_head
 from minimax_studio.core.naming import safe_extension
+from minimax_studio.core.remote_items import COMPLETED, FINAL, best_media_url, field_of
 from minimax_studio.core.thumbnails import make_thumbnail, thumbnail_from_cover
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,7 @@ log = logging.getLogger(__name__)
 PAGE_SIZE = 30
 #: A guard against a server that keeps answering full pages forever.
 MAX_PAGES = 2000
-_COMPLETED = 2
+_COMPLETED = COMPLETED
 _DEFAULT_EXT = {"video": "mp4", "image": "png"}
 _KNOWN_EXT = {"video": {"mp4", "mov", "webm", "mkv", "m4v"},
               "image": {"png", "jpg", "jpeg", "webp", "gif"}}
@@ -100,31 +101,8 @@ class ImportReport:
 ProgressFn = Callable[[ImportProgress], None]
 
 
-def _get(obj: Any, *names: str) -> Any:
-    """A field of a pydantic model (declared or extra) or a dict, by any of its spellings."""
-    for name in names:
-        if isinstance(obj, dict):
-            if obj.get(name) is not None:
-                return obj[name]
-            continue
-        value = getattr(obj, name, None)
-        if value is None:
-            extra = getattr(obj, "model_extra", None) or {}
-            value = extra.get(name)
-        if value is not None:
-            return value
-    return None
-
-
-def _best_url(item: Any) -> str | None:
-    url = getattr(item, "best_url", None) if not isinstance(item, dict) else None
-    if isinstance(url, str) and url:
-        return url
-    for name in ("downloadURL", "download_url", "videoURL", "video_url"):
-        value = _get(item, name)
-        if isinstance(value, str) and value:
-            return value
-    return None
+_get = field_of
+_best_url = best_media_url
 
 
 def _int(value: Any) -> int | None:
@@ -165,7 +143,7 @@ def _is_final(item: Any) -> bool:
     final = _get(item, "statusFinal", "status_final")
     if isinstance(final, bool):
         return final
-    return _int(_get(item, "status")) in (2, 3, 5, 7, 14)
+    return _int(_get(item, "status")) in FINAL
 
 
 async def _account_ids(client: Any) -> list[str]:

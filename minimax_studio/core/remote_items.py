@@ -8,21 +8,48 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from minimax_studio.api.models import MediaStatus
 from minimax_studio.core.jobs import JobKind
-from minimax_studio.core.routing import _get
 
-__all__ = ["COMPLETED", "FAILED", "FINAL", "GONE", "MODERATED", "UNDOCUMENTED_FINAL", "best_media_url", "ext_for",
+__all__ = ["COMPLETED", "FAILED", "FINAL", "GONE", "MODERATED", "REMOTE_RUNNING", "REMOTE_WAITING",
+           "UNDOCUMENTED_FINAL", "MediaStatus", "best_media_url", "ext_for", "field_of",
            "item_percent", "sniff_media", "status_of"]
 
-# Hailuo status codes (videos.md). Images use the same table.
-COMPLETED = 2
-FAILED = 3
-MODERATED = frozenset({5, 7, 14})
-FINAL = frozenset({2, 3, 5, 7, 14})
+# Hailuo's status codes (videos.md; images use the same table) are ``MediaStatus``, the
+# api's one vocabulary. ``Job.remote_status`` stores them as plain ints (an IntEnum
+# compares equal to its int, so journal rows read back the same).
+COMPLETED = MediaStatus.COMPLETED
+FAILED = MediaStatus.FAILED
+MODERATED = frozenset(s for s in MediaStatus if s.is_moderated)
+FINAL = frozenset(s for s in MediaStatus if s.is_final)
+#: Accepted but not started (pending, queued) / running.
+REMOTE_WAITING = frozenset({MediaStatus.PENDING, MediaStatus.QUEUED})
+REMOTE_RUNNING = frozenset({MediaStatus.PROCESSING, MediaStatus.PROCESSING_12})
 #: Our own marker in ``remote_status`` for "GET answered 404 on a job that existed".
 GONE = 404
 #: Our own marker for "``statusFinal`` was true with a status code the docs do not list".
 UNDOCUMENTED_FINAL = -1
+
+
+def field_of(obj: Any, *names: str) -> Any:
+    """A field of an API answer — a pydantic model (declared or extra field) or a plain
+    dict (the docs' shapes in tests, the journal's copies) — by the first of its
+    spellings that is set. The one such reader in core."""
+    for name in names:
+        if isinstance(obj, dict):
+            if obj.get(name) is not None:
+                return obj[name]
+            continue
+        value = getattr(obj, name, None)
+        if value is None:
+            extra = getattr(obj, "model_extra", None) or {}
+            value = extra.get(name)
+        if value is not None:
+            return value
+    return None
+
+
+_get = field_of
 
 
 _EXT_BY_KIND = {
@@ -79,7 +106,13 @@ def status_of(item: Any) -> int | None:
 
 
 def best_media_url(item: Any) -> str | None:
-    url = getattr(item, "best_url", None)
+    """The one best-URL rule for a video or image: the model's ``best_url`` (watermark-free
+    ``downloadURL`` first, then ``videoURL``), and the same order for a plain dict."""
+    url = getattr(item, "best_url", None) if not isinstance(item, dict) else None
     if isinstance(url, str) and url:
         return url
-    return _get(item, "downloadURL", "videoURL")
+    for name in ("downloadURL", "download_url", "videoURL", "video_url"):
+        value = _get(item, name)
+        if isinstance(value, str) and value:
+            return value
+    return None

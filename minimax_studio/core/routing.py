@@ -26,6 +26,7 @@ from typing import Any
 
 from minimax_studio.api.errors import MiniMaxError, NotFoundError
 from minimax_studio.core.jobs import Job, JobKind
+from minimax_studio.core.remote_items import field_of
 
 _ACCOUNT_IN_ID = re.compile(r"-minimax:([^-:]+)-(video|image|file):")
 
@@ -35,20 +36,8 @@ def account_of(remote_id: str) -> str | None:
     return m.group(1) if m else None
 
 
-def _get(obj: Any, *names: str) -> Any:
-    """Read a field from a pydantic model or a dict, trying API spellings in order."""
-    for name in names:
-        if isinstance(obj, dict):
-            if obj.get(name) is not None:
-                return obj[name]
-        else:
-            value = getattr(obj, name, None)
-            if value is None:
-                extra = getattr(obj, "model_extra", None) or {}
-                value = extra.get(name)
-            if value is not None:
-                return value
-    return None
+#: Kept for callers of the old name; the reader lives in ``remote_items``.
+_get = field_of
 
 
 @dataclass

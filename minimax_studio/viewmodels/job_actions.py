@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 
 from minimax_studio.core.jobs import FINAL_STATES, Job, JobState
+from minimax_studio.core.remote_items import REMOTE_RUNNING, REMOTE_WAITING
 from minimax_studio.viewmodels.tasks import describe_error
 
 log = logging.getLogger(__name__)
@@ -129,9 +130,9 @@ STATE_LABELS: dict[JobState, str] = {
 }
 
 
-#: Hailuo's own "not started yet" codes (0 pending, 11 queued) and its "running" ones.
-_REMOTE_WAITING = frozenset({0, 11})
-_REMOTE_RUNNING = frozenset({1, 12})
+#: Hailuo's own "not started yet" codes (pending, queued) and its "running" ones.
+_REMOTE_WAITING = REMOTE_WAITING
+_REMOTE_RUNNING = REMOTE_RUNNING
 IN_REMOTE_QUEUE = "In Hailuo's queue"
 
 

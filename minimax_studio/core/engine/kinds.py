@@ -17,10 +17,11 @@ from minimax_studio.core.remote_items import (
     FAILED,
     FINAL,
     UNDOCUMENTED_FINAL,
+    MediaStatus,
     best_media_url,
+    field_of,
     status_of,
 )
-from minimax_studio.core.routing import _get
 
 __all__ = ["KindOps", "ops_for"]
 
@@ -67,9 +68,9 @@ class KindOps:
         url = best_media_url(item)
         if not url:
             return {}
-        return {rid: {"url": url, "cover": _get(item, "coverURL"), "state": "pending",
-                      "width": _get(item, "width"), "height": _get(item, "height"),
-                      "file_id": _get(item, "fileID"), "kind": self.kind.value}}
+        return {rid: {"url": url, "cover": field_of(item, "coverURL"), "state": "pending",
+                      "width": field_of(item, "width"), "height": field_of(item, "height"),
+                      "file_id": field_of(item, "fileID"), "kind": self.kind.value}}
 
     def refresh(self, job: Job, rid: str, item: Any, config: EngineConfig) -> None:
         """Put fresh URLs (CDN links expire) on the downloads not done yet."""
@@ -79,7 +80,7 @@ class KindOps:
         url = best_media_url(item)
         if url:
             d["url"] = url
-            d["cover"] = _get(item, "coverURL") or d.get("cover")
+            d["cover"] = field_of(item, "coverURL") or d.get("cover")
 
     def failure(self, items: dict[str, Any]) -> str | None:
         """Why a job that ended with nothing to download failed, when the kind says more."""
@@ -91,7 +92,7 @@ class VideoOps(KindOps):
     holds_route_slot = True
 
     async def create(self, client: Any, body: dict[str, Any], account: str | None) -> list[str]:
-        rid = _get(await client.videos.create(body), "videoId", "video_id")
+        rid = field_of(await client.videos.create(body), "videoId", "video_id")
         return [rid] if rid else []
 
     async def get(self, client: Any, rid: str) -> Any:
@@ -107,7 +108,7 @@ class ImageOps(KindOps):
     kind = JobKind.IMAGE
 
     async def create(self, client: Any, body: dict[str, Any], account: str | None) -> list[str]:
-        return list(_get(await client.images.create(body), "imageIds", "image_ids") or [])
+        return list(field_of(await client.images.create(body), "imageIds", "image_ids") or [])
 
     async def get(self, client: Any, rid: str) -> Any:
         return await client.images.get(rid)
@@ -128,7 +129,7 @@ class AgentOps(KindOps):
         files = [Path(f) for f in (body.get("files") or [])]
         created = await client.agent.create(prompt=body.get("prompt", ""), models=models,
                                             files=files, async_=True, account=account)
-        jid = _get(created, "jobId", "job_id")
+        jid = field_of(created, "jobId", "job_id")
         return [jid] if jid else []
 
     async def get(self, client: Any, rid: str) -> Any:
@@ -138,29 +139,29 @@ class AgentOps(KindOps):
         return None  # the agent API has no cancel; the job ends by itself
 
     def remote_status(self, item: Any) -> int | None:
-        st = _get(item, "status")
-        return {"completed": COMPLETED, "failed": FAILED}.get(str(st), 1)
+        st = field_of(item, "status")
+        return {"completed": int(COMPLETED), "failed": int(FAILED)}.get(str(st), int(MediaStatus.PROCESSING))
 
     def plan(self, rid: str, item: Any, config: EngineConfig) -> dict[str, Download]:
         """One download per attachment, keyed ``<job id>#<attachment id>``."""
         out: dict[str, Download] = {}
-        response = _get(item, "response") or {}
-        for att in _get(response, "attachments") or []:
-            f = _get(att, "file") or {}
-            extra = _get(f, "extra") or {}
+        response = field_of(item, "response") or {}
+        for att in field_of(response, "attachments") or []:
+            f = field_of(att, "file") or {}
+            extra = field_of(f, "extra") or {}
             url = None
             if config.prefer_no_watermark:
-                url = _get(extra, "no_watermark_url")
-            url = url or _get(f, "fileUrl") or _get(extra, "watermark_url")
+                url = field_of(extra, "no_watermark_url")
+            url = url or field_of(f, "fileUrl") or field_of(extra, "watermark_url")
             if not url:
                 continue
-            mime = str(_get(f, "type") or "")
+            mime = str(field_of(f, "type") or "")
             kind = "video" if mime.startswith("video") else "audio" if mime.startswith("audio") else "image"
-            att_id = str(_get(att, "attachmentID") or url)
-            out[f"{rid}#{att_id}"] = {"url": url, "cover": _get(extra, "thumbnail_url"), "state": "pending",
+            att_id = str(field_of(att, "attachmentID") or url)
+            out[f"{rid}#{att_id}"] = {"url": url, "cover": field_of(extra, "thumbnail_url"), "state": "pending",
                                       "mime": mime, "kind": kind, "remote": att_id,
-                                      "width": _get(extra, "width"), "height": _get(extra, "height"),
-                                      "duration": _get(extra, "duration")}
+                                      "width": field_of(extra, "width"), "height": field_of(extra, "height"),
+                                      "duration": field_of(extra, "duration")}
         return out
 
     def refresh(self, job: Job, rid: str, item: Any, config: EngineConfig) -> None:
@@ -169,8 +170,8 @@ class AgentOps(KindOps):
                 job.downloads[key]["url"] = d["url"]
 
     def failure(self, items: dict[str, Any]) -> str | None:
-        err = _get(next(iter(items.values()), None) or {}, "error")
-        msg = _get(err, "message") if not isinstance(err, str) else err
+        err = field_of(next(iter(items.values()), None) or {}, "error")
+        msg = field_of(err, "message") if not isinstance(err, str) else err
         return f"The agent failed: {msg}." if msg else "The agent finished without a result."
 
 

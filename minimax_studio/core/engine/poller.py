@@ -24,9 +24,9 @@ from minimax_studio.core.remote_items import (
     GONE,
     MODERATED,
     UNDOCUMENTED_FINAL,
+    field_of,
     item_percent,
 )
-from minimax_studio.core.routing import _get
 
 __all__ = ["ENDED", "Poller"]
 
@@ -197,4 +197,4 @@ class Poller(Ingest):
 
 
 def _first_message(items: dict[str, Any]) -> str | None:
-    return next((str(_get(i, "message")) for i in items.values() if _get(i, "message")), None)
+    return next((str(field_of(i, "message")) for i in items.values() if field_of(i, "message")), None)
