@@ -95,7 +95,7 @@ class AgentComposer(QFrame):
         self.prompt.setPlaceholderText("Ask the agent — e.g. \"a 16:9 video of waves at dusk, then a square "
                                        "poster of it\"")
         self.prompt.setMinimumHeight(64)
-        self.prompt.setMaximumHeight(110)
+        self.prompt.setMaximumHeight(90)
         self.prompt.textChanged.connect(lambda: state.set_prompt(self.prompt.toPlainText()))
         self.prompt.submitRequested.connect(self.send)
         self.prompt.filesPasted.connect(state.add_files)
