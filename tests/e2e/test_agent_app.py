@@ -60,6 +60,21 @@ def test_agent_turns_in_the_app_survive_a_restart(rig_factory: Any, no_keyring: 
     video: Any = rig.window.tab("Video")
     qtbot.waitUntil(lambda: video.form.slot("fileID").path == items[0].path, timeout=5000)
     rig.window.select_tab("Agent")
+    # The Gallery's "Open conversation" on that result brings this conversation back.
+    tab.vm.new_conversation()
+    qtbot.waitUntil(lambda: tab.vm.transcript.rowCount() == 0, timeout=5000)
+    rig.window.select_tab("Gallery")
+    gallery: Any = rig.window.tab("Gallery")
+    qtbot.waitUntil(lambda: gallery.model.rowCount() >= 1
+                    and gallery.gallery_actions.conversation.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: gallery.model.row_of(items[0].id) >= 0, timeout=5000)
+    row = gallery.model.row_of(items[0].id)
+    gallery.grid.setCurrentIndex(gallery.model.index(row))
+    qtbot.waitUntil(gallery.gallery_actions.conversation.isEnabled, timeout=5000)
+    gallery.gallery_actions.conversation.trigger()
+    qtbot.waitUntil(lambda: rig.window.current_tab_name() == "Agent"
+                    and tab.vm.transcript.rowCount() == 1
+                    and tab.transcript.currentIndex().row() == 0, timeout=5000)
     # A second turn is still running when the person quits.
     sandbox.clock.pause()
     send(rig, tab, "generate a video of waves")

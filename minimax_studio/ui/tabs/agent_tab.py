@@ -410,5 +410,42 @@ def build_agent_tab(services: Any, window: Any) -> QWidget:
                 tabs.setTabText(i, f"Agent ({n})" if n else "Agent")
 
     vm.jobs.runningCountChanged.connect(retitle)
+    _offer_to_gallery(tab, window)
     vm.start()
     return tab
+
+
+def _offer_to_gallery(tab: AgentTab, window: Any) -> None:
+    """Give the Gallery its "Open conversation" (``gallery_actions.set_conversation_opener``).
+    The Gallery is built after this tab, so look for it until it is there (and again each
+    time a tab is chosen: a new session builds a new Gallery)."""
+    hooked: set[int] = set()
+
+    def hook() -> bool:
+        try:
+            gallery = window.tab("Gallery")
+        except (AttributeError, ValueError, AssertionError):
+            return False
+        actions = getattr(gallery, "gallery_actions", None)
+        setter = getattr(actions, "set_conversation_opener", None)
+        if setter is None:
+            return False
+        if id(actions) not in hooked:  # its signal would otherwise open twice
+            hooked.add(id(actions))
+            setter(tab.open_conversation_for_job)
+        return True
+
+    tries = QTimer(tab)
+    tries.setInterval(250)
+    left = [40]
+
+    def retry() -> None:
+        left[0] -= 1
+        if hook() or left[0] <= 0:
+            tries.stop()
+
+    tries.timeout.connect(retry)
+    tries.start()
+    tabs: QTabWidget | None = getattr(window, "tabs", None)
+    if tabs is not None:
+        tabs.currentChanged.connect(lambda _i: hook())
