@@ -24,7 +24,7 @@ from PySide6.QtCore import (
     QUrl,
 )
 
-from minimax_studio.viewmodels.agent_turns import TurnView, build_turn_view
+from minimax_studio.viewmodels.agent_turns import TurnView, build_turn_view, busy_account
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -45,9 +45,12 @@ class TurnRole(IntEnum):
 
 class TranscriptModel(QAbstractListModel):
     def __init__(self, jobs: Callable[[int], Job | None], *, busy_retry: float = 20.0,
-                 clock: Callable[[], datetime] | None = None, parent: QObject | None = None) -> None:
+                 clock: Callable[[], datetime] | None = None,
+                 running: Callable[[str | None], int | None] | None = None,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._job = jobs
+        self._running = running or (lambda _account: None)
         self._busy_retry = busy_retry
         self._clock = clock or (lambda: datetime.now(UTC))
         self._turns: list[Turn] = []
@@ -116,7 +119,9 @@ class TranscriptModel(QAbstractListModel):
         if cached is None:
             shown = turn.shown
             job = self._job(shown.job_id) if shown is not None and shown.job_id is not None else None
-            cached = build_turn_view(turn, job, now=self._clock(), busy_retry=self._busy_retry)
+            cached = build_turn_view(turn, job, now=self._clock(), busy_retry=self._busy_retry,
+                                     running=self._running(job.account or busy_account(job.reason))
+                                     if job is not None else None)
             self._views[turn.id] = cached
             if cached.running and not self._ticker.isActive():
                 self._ticker.start()
@@ -172,6 +177,13 @@ class TranscriptModel(QAbstractListModel):
         if row >= 0:
             self._reindex()
             self._invalidate(row)
+
+    def refresh_all(self) -> None:
+        """Every job was read again (the jobs model reset): rebuild the views, keep the rows
+        (and with them the selection and the page of earlier turns)."""
+        self._views.clear()
+        if self._turns:
+            self.dataChanged.emit(self.index(0), self.index(len(self._turns) - 1), [])
 
     def job_changed(self, job_id: int) -> None:
         row = self._row_by_job.get(job_id, -1)

@@ -7,6 +7,7 @@ transcript model caches one ``TurnView`` per row and rebuilds it only when its j
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from minimax_studio.core.conversations import Turn
     from minimax_studio.core.jobs import Job
 
-__all__ = ["EXPECTATION", "MediaView", "TurnView", "build_turn_view", "media_of"]
+__all__ = ["EXPECTATION", "MediaView", "TurnView", "build_turn_view", "busy_account", "media_of"]
 
 #: agent.md: "20–60 s for simple one-step tasks; 60 s–2 min for medium; 5+ min for
 #: multi-step tasks using several models"; "longer than 15 minutes is expired".
@@ -119,8 +120,14 @@ def _failure_words(reason: str | None) -> tuple[str, str]:
     return "failed", reason or "The agent could not finish this turn."
 
 
+def busy_account(reason: str | None) -> str | None:
+    m = re.search(r"[Aa]ccount (\S+) is busy", reason or "")
+    return m.group(1) if m else None
+
+
 def build_turn_view(turn: Turn, job: Job | None, *, now: datetime | None = None,
-                    busy_retry: float = 20.0) -> TurnView:
+                    busy_retry: float = 20.0, running: int | None = None) -> TurnView:
+    """``running``: agent jobs running on the refusing account (``GET agent/jobs``), when known."""
     now = now or datetime.now(UTC)
     shown = turn.shown
     base: dict[str, Any] = {"turn_id": turn.id, "prompt": turn.prompt, "files": tuple(turn.files),
@@ -139,9 +146,13 @@ def build_turn_view(turn: Turn, job: Job | None, *, now: datetime | None = None,
     notes = tuple(answer.get("notes") or ())
     st = job.state
     if st is JobState.QUEUED and job.reason and "429" in job.reason:
-        where = f"on account {job.account}" if job.account else "on this account"
+        # A 429 puts the job back in the queue without an account; the engine's reason
+        # names the one that refused ("Account 123 is busy (429) …").
+        account = job.account or busy_account(job.reason)
+        where = f"on account {account}" if account else "on this account"
+        how_many = f"{running} running" if running else "too many agent jobs running"
         return TurnView(phase="waiting", status=f"Waiting… {elapsed}",
-                        detail=(f"The agent is busy {where} (too many agent jobs running); "
+                        detail=(f"The agent is busy {where} ({how_many}); "
                                 f"trying again in about {busy_retry:.0f} s. The turn is kept."), **base)
     if not job.is_final and st is not JobState.NEEDS_ATTENTION:
         words = {JobState.QUEUED: "Queued", JobState.SUBMITTING: "Sending",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -94,7 +95,11 @@ class AgentVM(QObject):
         self.store: ConversationStore | None = None
         self.jobs = JobsModel(engine, JobKind.AGENT, parent=self)
         busy = float(getattr(getattr(engine, "config", None), "busy_retry", 20.0) or 20.0)
-        self.transcript = TranscriptModel(self.jobs.job, busy_retry=busy, parent=self)
+        #: account → agent jobs running there, from GET agent/jobs (read while a turn waits
+        #: on a 429, at most every 10 s): "busy on account X (2 running)".
+        self._running: dict[str, int] = {}
+        self._running_read = 0.0
+        self.transcript = TranscriptModel(self.jobs.job, busy_retry=busy, running=self._running_on, parent=self)
         self.conversations = ConversationListModel(self)
         self.composer = ComposerState(self._spawn, parent=self)
         self.current: Conversation | None = None
@@ -468,16 +473,38 @@ class AgentVM(QObject):
 
     # --- following the engine -----------------------------------------------------------------
     def _jobs_changed(self, top: QModelIndex, bottom: QModelIndex, *_: Any) -> None:
+        busy = False
         for row in range(top.row(), bottom.row() + 1):
             job = self.jobs.job_at(row)
             if job is not None:
                 self.transcript.job_changed(job.id)
+                busy = busy or (job.state is JobState.QUEUED and "429" in (job.reason or ""))
+        if busy and time.monotonic() - self._running_read > 10 and self._client is not None:
+            self._running_read = time.monotonic()
+            self._spawn("agent:running", self._read_running())
+
+    def _running_on(self, account: str | None) -> int | None:
+        return self._running.get(account) if account else None
+
+    async def _read_running(self) -> None:
+        try:
+            running = await self._client.agent.jobs()
+        except Exception as exc:  # the card keeps its general sentence
+            log.info("agent: GET agent/jobs failed: %s", exc)
+            return
+        summary = getattr(running, "summary", None) or {}
+        self._running.clear()
+        for account, info in dict(summary).items():
+            n = getattr(info, "executing", None) if not isinstance(info, dict) else info.get("executing")
+            if isinstance(n, int):
+                self._running[str(account)] = n
+        self.transcript.refresh_all()
 
     def _jobs_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
         self._jobs_changed(self.jobs.index(first), self.jobs.index(last))
 
     def _jobs_reset(self) -> None:
-        self.transcript.set_turns(self.transcript.turns)
+        self.transcript.refresh_all()
         self._fetch_missing_answers(self.transcript.turns)
 
     def _job_finished(self, job_id: int, state: str) -> None:

@@ -163,11 +163,16 @@ def test_send_pending_then_results_inline_and_in_library(rig: Rig) -> None:
 
 
 def test_agent_busy_429_waits_then_succeeds(rig: Rig) -> None:
-    rig.sandbox.config.agent_max_running = 0  # every POST agent answers 429
+    # Another agent job (the website, another app) holds the account's only agent place.
+    rig.sandbox.config.agent_max_running = 1
+    rig.sandbox.clock.pause()
+    rig.run(rig.session.client.agent.create("generate a song", ["music-2.0"], async_=True,
+                                            account=rig.sandbox.demo_account_id))
     rig.type_and_send("generate an image of a lighthouse", ["nano-banana-2"])
     waiting = rig.wait_phase({"waiting"}, timeout=10000)
     assert "busy" in waiting.detail and "trying again" in waiting.detail
-    rig.sandbox.config.agent_max_running = 5
+    rig.qtbot.waitUntil(lambda: "(1 running)" in rig.view().detail, timeout=10000)  # GET agent/jobs
+    rig.sandbox.clock.resume()  # the other job finishes: the place frees up
     done = rig.wait_phase({"done"})
     assert [m.kind for m in done.media] == ["image"]
     assert done.try_count == 1  # the same turn, not a second one
