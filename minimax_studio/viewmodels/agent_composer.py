@@ -21,13 +21,19 @@ from minimax_studio.viewmodels.form_slots import save_pasted_image
 from minimax_studio.viewmodels.media_check import MAX_UPLOAD_BYTES, accepted_words
 from minimax_studio.viewmodels.media_probe import ProbeError, probe
 
-__all__ = ["MAX_ATTACHMENTS", "MAX_PROMPT_CHARS", "Attachment", "ComposerState", "check_attachment"]
+__all__ = ["AGENT_MODEL_GROUPS", "MAX_ATTACHMENTS", "MAX_PROMPT_CHARS", "Attachment", "ComposerState", "check_attachment"]
 
 #: The agent's prompt limit is not documented. A prompt longer than this is almost surely a
 #: paste gone wrong (a 10 MB log), and sending it would only earn an opaque 400: say so here.
 MAX_PROMPT_CHARS = 20_000
 #: Not documented either; the docs' example sends two. Generous, but bounded.
 MAX_ATTACHMENTS = 10
+
+#: (kind title, [(id, label, unverified)]) for the composer's toggles.
+AGENT_MODEL_GROUPS: list[tuple[str, list[tuple[str, str, bool]]]] = [
+    (title, [(m.id, m.label, not m.captured) for m in AGENT_MODELS.values() if m.kind == kind])
+    for kind, title in (("video", "Video"), ("image", "Image"), ("audio", "Audio"))
+]
 
 HINT = ("Say what to make — a video, an image, a song — and ask for a shape in words "
         "(\"16:9 video of waves\", \"square 4K poster\"). Ctrl+Enter sends.")

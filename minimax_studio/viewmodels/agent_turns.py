@@ -20,12 +20,14 @@ if TYPE_CHECKING:
     from minimax_studio.core.conversations import Turn
     from minimax_studio.core.jobs import Job
 
-__all__ = ["EXPECTATION", "MediaView", "TurnView", "build_turn_view", "busy_account", "media_of"]
+__all__ = ["EXPECTATION", "MEMORY_NOTE", "MediaView", "TurnView", "build_turn_view", "busy_account", "media_of"]
 
 #: agent.md: "20–60 s for simple one-step tasks; 60 s–2 min for medium; 5+ min for
 #: multi-step tasks using several models"; "longer than 15 minutes is expired".
 EXPECTATION = ("Usually 20 s – 2 min; with several models 5 min or more. "
                "The agent gives up at 15 min.")
+MEMORY_NOTE = ("The agent does not remember earlier turns: each message is sent on its own. "
+               "To build on a result, use \"Continue from this result\" or \"Attach the last result\".")
 NO_CANCEL = ("Cancel stops waiting here only: the API has no cancel, so the agent may still "
              "finish (and charge) on Hailuo.")
 _EXPIRED_WORDS = ("timeout waiting", "expired")

@@ -13,28 +13,31 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, Signal
-from PySide6.QtGui import QImage, QImageReader
+from PySide6.QtGui import QImage
 
-from minimax_studio.api.catalog.agent import AGENT_MODELS
-from minimax_studio.core.conversation_answers import fetch_answer
-from minimax_studio.core.conversation_export import ExportTry, ExportTurn, export_conversation
+from minimax_studio.core.conversation_export import export_conversation
 from minimax_studio.core.conversations import (
     Conversation,
     ConversationStore,
     Turn,
-    conversations_db_path,
 )
 from minimax_studio.core.jobs import JobKind, JobState
-from minimax_studio.viewmodels.agent_composer import HINT, ComposerState
+from minimax_studio.viewmodels.agent_composer import AGENT_MODEL_GROUPS, HINT, ComposerState
+from minimax_studio.viewmodels.agent_files import (
+    conversations_path,
+    copy_file,
+    export_rows,
+    read_image_file,
+    thumb_source,
+)
+from minimax_studio.viewmodels.agent_follow import TurnFollower
 from minimax_studio.viewmodels.agent_transcript_model import TranscriptModel
-from minimax_studio.viewmodels.agent_turns import NO_CANCEL, MediaView
+from minimax_studio.viewmodels.agent_turns import MEMORY_NOTE, NO_CANCEL, MediaView
 from minimax_studio.viewmodels.conversation_list_model import ConversationListModel
 from minimax_studio.viewmodels.jobs_model import JobsModel
 from minimax_studio.viewmodels.tasks import describe_error
@@ -44,23 +47,10 @@ log = logging.getLogger(__name__)
 __all__ = ["AGENT_MODEL_GROUPS", "HINT", "MEMORY_NOTE", "NO_CANCEL", "AgentVM", "conversations_path"]
 
 
-def conversations_path(session: Any) -> Path:
-    """Next to the session's journal (sandbox conversations live with sandbox jobs)."""
-    return conversations_db_path(session.journal.db.path)
-
-MEMORY_NOTE = ("The agent does not remember earlier turns: each message is sent on its own. "
-               "To build on a result, use \"Continue from this result\" or \"Attach the last result\".")
 _LAST = "last_conversation"
 #: Turns read when a conversation opens, and per "earlier" page as the person scrolls up:
 #: opening costs the same for 5 turns or 500 (bench/bench_agent.py).
 PAGE = 24
-
-#: (kind title, [(id, label, unverified)]) for the composer's toggles.
-AGENT_MODEL_GROUPS: list[tuple[str, list[tuple[str, str, bool]]]] = [
-    (title, [(m.id, m.label, not m.captured) for m in AGENT_MODELS.values() if m.kind == kind])
-    for kind, title in (("video", "Video"), ("image", "Image"), ("audio", "Audio"))
-]
-
 
 class AgentVM(QObject):
     #: the open conversation changed (id, or -1 for none)
@@ -95,18 +85,16 @@ class AgentVM(QObject):
         self.store: ConversationStore | None = None
         self.jobs = JobsModel(engine, JobKind.AGENT, parent=self)
         busy = float(getattr(getattr(engine, "config", None), "busy_retry", 20.0) or 20.0)
-        #: account → agent jobs running there, from GET agent/jobs (read while a turn waits
-        #: on a 429, at most every 10 s): "busy on account X (2 running)".
-        self._running: dict[str, int] = {}
-        self._running_read = 0.0
-        self.transcript = TranscriptModel(self.jobs.job, busy_retry=busy, running=self._running_on, parent=self)
+        self._follow = TurnFollower(client=client, job=self.jobs.job, spawn=self._spawn, store=lambda: self.store)
+        self.transcript = TranscriptModel(self.jobs.job, busy_retry=busy, running=self._follow.running_on,
+                                          parent=self)
+        self._follow.transcript = self.transcript
         self.conversations = ConversationListModel(self)
         self.composer = ComposerState(self._spawn, parent=self)
         self.current: Conversation | None = None
         self.search = ""
         self.sending = False
         self.ready = asyncio.Event()
-        self._answering: set[int] = set()
         self._keys: set[str] = set()  # runner keys this VM started (cancelled on close)
         self._loading_earlier = False
         AgentVM._count += 1
@@ -178,6 +166,7 @@ class AgentVM(QObject):
         """The tab goes away: stop following the engine and close the store (sync: the
         loop may be shutting down)."""
         self._closed = True
+        self._follow.closed = True
         for key in self._keys:
             self._runner.cancel(key)
         self._keys.clear()
@@ -447,23 +436,14 @@ class AgentVM(QObject):
     def read_image(self, path: Path, done: Callable[[QImage | None], None]) -> None:
         """Decode a result for the preview in a worker thread (a 4K PNG takes a while);
         ``done`` gets the image, or None. A newer request replaces an older one."""
-
-        def read() -> QImage | None:
-            reader = QImageReader(str(path))
-            reader.setAutoTransform(True)
-            img = reader.read()
-            return None if img.isNull() else img
-
-        self._spawn("agent:preview-image", asyncio.to_thread(read), on_done=done)
+        self._spawn("agent:preview-image", asyncio.to_thread(read_image_file, path), on_done=done)
 
     def save_copy(self, src: str, dst: str) -> None:
-        """Save as…: copied in a worker thread (a video can be hundreds of MB)."""
+        """Save as…: copied in a worker thread."""
 
         async def copy() -> None:
-            import shutil
-
             try:
-                await asyncio.to_thread(shutil.copy2, src, dst)
+                await asyncio.to_thread(copy_file, src, dst)
             except OSError as exc:
                 self.message.emit(f"Could not save {Path(dst).name}: {exc.strerror or exc}.")
                 return
@@ -473,32 +453,11 @@ class AgentVM(QObject):
 
     # --- following the engine -----------------------------------------------------------------
     def _jobs_changed(self, top: QModelIndex, bottom: QModelIndex, *_: Any) -> None:
-        busy = False
         for row in range(top.row(), bottom.row() + 1):
             job = self.jobs.job_at(row)
             if job is not None:
                 self.transcript.job_changed(job.id)
-                busy = busy or (job.state is JobState.QUEUED and "429" in (job.reason or ""))
-        if busy and time.monotonic() - self._running_read > 10 and self._client is not None:
-            self._running_read = time.monotonic()
-            self._spawn("agent:running", self._read_running())
-
-    def _running_on(self, account: str | None) -> int | None:
-        return self._running.get(account) if account else None
-
-    async def _read_running(self) -> None:
-        try:
-            running = await self._client.agent.jobs()
-        except Exception as exc:  # the card keeps its general sentence
-            log.info("agent: GET agent/jobs failed: %s", exc)
-            return
-        summary = getattr(running, "summary", None) or {}
-        self._running.clear()
-        for account, info in dict(summary).items():
-            n = getattr(info, "executing", None) if not isinstance(info, dict) else info.get("executing")
-            if isinstance(n, int):
-                self._running[str(account)] = n
-        self.transcript.refresh_all()
+                self._follow.job_changed(job)
 
     def _jobs_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
         self._jobs_changed(self.jobs.index(first), self.jobs.index(last))
@@ -513,34 +472,7 @@ class AgentVM(QObject):
             self._fetch_missing_answers([self.transcript.turns[row]])
 
     def _fetch_missing_answers(self, turns: list[Turn]) -> None:
-        wanted = []
-        for turn in turns:
-            for t in turn.tries:
-                if t.job_id is None or t.answer is not None or t.id in self._answering:
-                    continue
-                job = self.jobs.job(t.job_id)
-                if job is not None and job.state is JobState.COMPLETED and job.remote_ids:
-                    wanted.append((turn, t, job.remote_ids[0]))
-        if wanted:
-            for _, t, _ in wanted:
-                self._answering.add(t.id)
-            self._spawn(f"agent:answers:{wanted[0][1].id}", self._fetch_answers(wanted))
-
-    async def _fetch_answers(self, wanted: list[tuple[Turn, Any, str]]) -> None:
-        assert self.store is not None
-        for turn, t, remote_id in wanted:
-            try:
-                answer = await fetch_answer(self._client, remote_id)
-            except Exception as exc:  # the media still show; the text waits for next time
-                t.answer = {"text": "", "attachments": {},
-                            "notes": [f"The agent's text could not be read: {describe_error(exc)}"]}
-            else:
-                t.answer = answer
-                await self.store.set_answer(t.id, answer)
-            finally:
-                self._answering.discard(t.id)
-            if not self._closed:
-                self.transcript.turn_changed(turn.id)
+        self._follow.fetch_missing(turns)
 
     # --- export -------------------------------------------------------------------------------
     def export(self, dest_parent: Path | str) -> None:
@@ -551,25 +483,9 @@ class AgentVM(QObject):
 
     async def _export(self, dest_parent: Path) -> Path:
         assert self.current is not None
-        rows: list[ExportTurn] = []
         if self.transcript.has_earlier and self.store is not None:
             await self._load_earlier(self.current.id, everything=True)
-        for row, turn in enumerate(self.transcript.turns):
-            tries = []
-            for t in turn.tries:
-                job = self.jobs.job(t.job_id) if t.job_id is not None else None
-                request: dict[str, Any] = {"prompt": turn.prompt, "models": ",".join(turn.models),
-                                           "file": [Path(f).name for f in turn.files], "async": True}
-                if job is not None and job.account:
-                    request["account"] = job.account
-                media = [Path(d["path"]) for d in (job.downloads.values() if job else [])
-                         if isinstance(d, dict) and d.get("path") and d.get("state") == "done"]
-                tries.append(ExportTry(job_id=t.job_id, state=job.state.value if job else "not sent",
-                                       reason=(job.reason if job else t.error), request=request,
-                                       remote_ids=list(job.remote_ids) if job else [],
-                                       text=str((t.answer or {}).get("text") or ""), media=media))
-            _ = row
-            rows.append(ExportTurn(turn.prompt, list(turn.files), tries))
+        rows = export_rows(self.transcript.turns, self.jobs.job)
         folder = await asyncio.to_thread(export_conversation, dest_parent, self.current.title, rows)
         self.exported.emit(str(folder))
         self.message.emit(f"Exported to {folder}.")
@@ -577,13 +493,4 @@ class AgentVM(QObject):
 
     # --- for the tab ---------------------------------------------------------------------------
     async def thumb_source(self, media: MediaView) -> Path | None:
-        """The library's thumbnail of a result (videos get one from their cover image)."""
-        if self._library is None or media.item_id is None:
-            return None
-        item = await self._library.get(int(media.item_id))
-        thumb = getattr(item, "thumb_path", None)
-        return Path(thumb) if thumb is not None and Path(thumb).is_file() else None
-
-    @staticmethod
-    def now() -> datetime:
-        return datetime.now(UTC)
+        return await thumb_source(self._library, media)
