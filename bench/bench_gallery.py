@@ -332,7 +332,7 @@ async def build(home: Path, large_n: int) -> None:
         await lib.close()
 
 
-async def main_async(large_n: int, repeats: int, home: Path) -> int:
+async def main_async(large_n: int, repeats: int, home: Path, *, no_mmap: bool = False) -> int:
     print(f"Gallery benchmark: 100 vs {large_n} items, window {WINDOW[0]}×{WINDOW[1]} offscreen")
     t0 = time.perf_counter()
     subprocess.run([sys.executable, "-m", "bench.bench_gallery", "--build", str(home),
@@ -340,6 +340,9 @@ async def main_async(large_n: int, repeats: int, home: Path) -> int:
     _files, _covers, _thumbs, fresh = _media(home)
     small = await Library.open(home / "small.sqlite3", home / "lib-small")
     large = await Library.open(home / "large.sqlite3", home / "lib-large")
+    if no_mmap:
+        for lib in (small, large):
+            await lib.db.run(lambda conn: conn.execute("PRAGMA mmap_size = 0"))
     print(f"  libraries built in {time.perf_counter() - t0:.1f} s (another process); index of "
           f"{large_n} items {(home / 'large.sqlite3').stat().st_size / 2**20:.0f} MiB; RSS "
           f"before the tab {rss_mib():.0f} MiB; GIL switch interval "
@@ -415,6 +418,9 @@ def main() -> int:
     parser.add_argument("--large", type=int, default=100_000)
     parser.add_argument("--repeats", type=int, default=6)
     parser.add_argument("--build", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--no-mmap", action="store_true",
+                        help="turn off SQLite's memory map of the index (Library.open maps up "
+                             "to 256 MiB), to see how much of the RSS is the mapped index")
     parser.add_argument("--switch-interval", type=float, default=None,
                         help="sys.setswitchinterval for this run (the app keeps Python's "
                              "default, 5 ms); to see what the GIL hand-over costs the GUI")
@@ -431,7 +437,8 @@ def main() -> int:
         loop = StudioEventLoop(app)
         asyncio.set_event_loop(loop)
         with loop:
-            return loop.run_until_complete(main_async(args.large, args.repeats, Path(tmp)))
+            return loop.run_until_complete(main_async(args.large, args.repeats, Path(tmp),
+                                                      no_mmap=args.no_mmap))
 
 
 if __name__ == "__main__":
