@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypedDict
 
 from minimax_studio.api.catalog import DEFAULT_IMAGE_MODEL, default_video_model
 
@@ -105,6 +105,35 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+class DownloadState(StrEnum):
+    """Where one planned download stands (stored in the journal as these strings)."""
+
+    PENDING = "pending"
+    DONE = "done"
+
+
+class PlannedDownload(TypedDict, total=False):
+    """One file a finished job downloads, as journaled in ``Job.downloads`` (a plain dict
+    in the journal's JSON, so old rows read back unchanged)."""
+
+    url: str
+    cover: str | None
+    state: DownloadState | str
+    #: Where it is written (journaled before the download starts, so a resume continues
+    #: the same ``.part``); dropped again after bytes that were not the media.
+    path: str
+    #: "video" | "image" | "audio" (an agent's attachments may be any).
+    kind: str
+    mime: str
+    #: The remote id the library item records (an agent attachment's id).
+    remote: str
+    file_id: str | None
+    width: Any
+    height: Any
+    duration: Any
+    item_id: int | None
+
+
 @dataclass
 class Job:
     id: int
@@ -128,8 +157,8 @@ class Job:
     #: When the create call was sent; None until then. A job in ``submitting`` with this
     #: set may have been created remotely (crash or timeout before the answer).
     create_sent_at: datetime | None = None
-    #: remote id → {"url", "path", "state": "pending"|"done", "item_id"}.
-    downloads: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: remote id (agent: ``<job id>#<attachment id>``) → its planned download.
+    downloads: dict[str, PlannedDownload] = field(default_factory=dict)
     #: remote id → last seen status code (for partial outcomes of image batches).
     remote_status: dict[str, int] = field(default_factory=dict)
     batch_key: str | None = None
@@ -290,6 +319,12 @@ class JobEvent:
     """One thing that happened to a job. ``job`` is a snapshot taken when it happened."""
 
     job: Job
-    type: str
+    #: An ``EventType`` (a str enum: ``ev.type == "removed"`` reads as before); a plain
+    #: string given here is turned into one.
+    type: EventType
     progress: int | None = None
     message: str | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.type, EventType):
+            object.__setattr__(self, "type", EventType(self.type))

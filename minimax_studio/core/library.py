@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 from minimax_studio.core import naming
 from minimax_studio.core.db import Database
+from minimax_studio.core.library_new_item import NewLibraryItem
 from minimax_studio.core.library_schema import MIGRATIONS
 
 Kind = Literal["video", "image", "audio"]
@@ -374,6 +375,10 @@ class Library:
         return [values[c] for c in _COLUMNS], values["id"]
 
     # --- writing --------------------------------------------------------------------------
+    async def add_item(self, new: NewLibraryItem) -> LibraryItem:
+        """Index one result (see ``add``)."""
+        return await self.add(**new.fields())
+
     async def add(self, **fields: Any) -> LibraryItem:
         """Index one result. ``kind`` and ``path`` are required; see ``LibraryItem`` for the
         rest. Idempotent by ``remote_id``: adding a result that is already indexed returns

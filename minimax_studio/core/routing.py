@@ -22,6 +22,7 @@ import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from minimax_studio.api.errors import MiniMaxError, NotFoundError
@@ -40,6 +41,13 @@ def account_of(remote_id: str) -> str | None:
 _get = field_of
 
 
+class PauseReason(StrEnum):
+    """Why an account is left alone for a while (stored in the journal as these strings)."""
+
+    NO_CREDITS = "no_credits"  # 412
+    ON_HOLD = "on_hold"        # 596: on hold or a session error
+
+
 @dataclass
 class AccountState:
     account: str
@@ -53,7 +61,7 @@ class AccountState:
     credits: int | None = None
     paused_until: float | None = None
     pause_reason: str | None = None
-    pause_status: str | None = None
+    pause_status: PauseReason | None = None
 
     def paused(self, at: float) -> bool:
         return self.paused_until is not None and at < self.paused_until
@@ -62,7 +70,15 @@ class AccountState:
 @dataclass(frozen=True)
 class RouteChoice:
     account: str
-    reason: str
+    #: Why this account, without naming it ("2 free slots; 1 of its files …").
+    because: str
+
+    def sentence(self) -> str:
+        return f"runs on account {self.account}: {self.because}"
+
+    @property
+    def reason(self) -> str:
+        return self.sentence()
 
 
 @dataclass(frozen=True)
@@ -73,6 +89,17 @@ class RoutePreview:
     #: No account could run it even after waiting (NoRoute.permanent): the form disables
     #: Generate instead of making a job that fails "Not sent".
     blocked: bool = False
+    #: With an account: why that one, without naming it (``RouteChoice.because``).
+    because: str | None = None
+
+    def sentence(self) -> str:
+        """What the form shows under Generate: "Runs on account 123: 2 free slots", or
+        why nothing can take it now."""
+        if self.account and self.because:
+            return f"Runs on account {self.account}: {self.because}"
+        if self.account:
+            return f"Runs on account {self.account}" + (f" because {self.reason}" if self.reason else "")
+        return self.reason or "No account can take it right now — it will wait in the queue."
 
 
 @dataclass(frozen=True)
@@ -201,7 +228,7 @@ class Router:
         still counts it."""
         self._released.add(remote_id)
 
-    def pause(self, account: str, status: str, reason: str, seconds: float) -> None:
+    def pause(self, account: str, status: PauseReason, reason: str, seconds: float) -> None:
         st = self._accounts.setdefault(account, AccountState(account))
         st.paused_until = self._clock() + seconds
         st.pause_reason = reason
@@ -265,11 +292,11 @@ class Router:
                 if free <= 0:
                     busy.append(acc)
                     continue
-                why = f"runs on account {acc}: {free} free slot{'s' if free != 1 else ''}"
+                why = f"{free} free slot{'s' if free != 1 else ''}"
                 options.append(((-files_there, -free, pos), acc, why))
             else:
                 load = sum(1 for j in holders if j.account == acc)
-                why = f"runs on account {acc}: {job.kind.value} jobs do not use video slots"
+                why = f"{job.kind.value} jobs do not use video slots"
                 options.append(((-files_there, load, pos), acc, why))
         if options:
             options.sort()

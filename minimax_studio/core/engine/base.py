@@ -25,7 +25,7 @@ from minimax_studio.core.engine_config import EngineConfig
 from minimax_studio.core.jobs import EventType, Job, JobState, event_type_for
 from minimax_studio.core.journal import Journal
 from minimax_studio.core.reconcile import Reconciler
-from minimax_studio.core.routing import Router
+from minimax_studio.core.routing import PauseReason, Router
 from minimax_studio.core.uploads import Uploads
 
 #: One logger for the whole engine (its parts log as "the engine").
@@ -175,13 +175,13 @@ class EngineBase:
 
     async def _pause_account(self, account: str, exc: MiniMaxError) -> None:
         if isinstance(exc, InsufficientCreditsError):
-            status, seconds = "no_credits", self.config.pause_no_credits
+            status, seconds = PauseReason.NO_CREDITS, self.config.pause_no_credits
             reason = "out of credits (412)"
         else:
-            status, seconds = "on_hold", self.config.pause_on_hold
+            status, seconds = PauseReason.ON_HOLD, self.config.pause_on_hold
             reason = "on hold or session error (596)"
         self.router.pause(account, status, reason, seconds)
-        await self._journal.record_account_event(account, status, exc.message)
+        await self._journal.record_account_event(account, status.value, exc.message)
 
 
 async def _stop(task: asyncio.Task[None] | None) -> None:

@@ -53,7 +53,7 @@ class EventBus:
                     message: str | None = None) -> None:
         if not self._subscribers:
             return
-        ev = JobEvent(job=snapshot(job), type=type_.value, progress=progress,
+        ev = JobEvent(job=snapshot(job), type=type_, progress=progress,
                       message=message if message is not None else job.reason)
         for q in self._subscribers:
             q.put_nowait(ev)

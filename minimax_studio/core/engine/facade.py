@@ -111,7 +111,7 @@ class Engine(Leases):
                                     required_account=self._required_account(probe),
                                     prefer=await self._prefer_for(probe))
         if isinstance(choice, RouteChoice):
-            return RoutePreview(choice.account, choice.reason, label)
+            return RoutePreview(choice.account, choice.reason, label, because=choice.because)
         return RoutePreview(None, choice.reason, label, blocked=choice.permanent)
 
     # ===================================================================== read

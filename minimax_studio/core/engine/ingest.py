@@ -13,7 +13,15 @@ from typing import Any
 from minimax_studio.api.errors import MiniMaxError, NotFoundError
 from minimax_studio.core.engine.base import EngineBase, log
 from minimax_studio.core.engine.kinds import ops_for
-from minimax_studio.core.jobs import EventType, Job, JobKind, file_slots
+from minimax_studio.core.jobs import (
+    DownloadState,
+    EventType,
+    Job,
+    JobKind,
+    PlannedDownload,
+    file_slots,
+)
+from minimax_studio.core.library_new_item import NewLibraryItem
 from minimax_studio.core.remote_items import COMPLETED, ext_for, sniff_media
 
 __all__ = ["Ingest"]
@@ -37,7 +45,7 @@ class Ingest(EngineBase):
         total = len(job.downloads)
         problems: list[str] = []
         for n, (key, d) in enumerate(list(job.downloads.items())):
-            if d.get("state") == "done":
+            if d.get("state") == DownloadState.DONE:
                 continue
             try:
                 async with self._download_sem:
@@ -53,7 +61,7 @@ class Ingest(EngineBase):
         statuses = [job.remote_status.get(r) for r in job.remote_ids]
         undelivered = [r for r in job.remote_ids if ops_for(job.kind).needs_a_file
                        and job.remote_status.get(r) == COMPLETED
-                       and (job.downloads.get(r) or {}).get("state") != "done"]
+                       and (job.downloads.get(r) or {}).get("state") != DownloadState.DONE]
         if undelivered:
             # Generated (and paid) but never downloaded: a failure to report, not "completed".
             job.mark_failed(f"{len(undelivered)} of {len(statuses)} results were generated but Hailuo gave "
@@ -68,7 +76,7 @@ class Ingest(EngineBase):
         job.mark_completed(note)
         await self._finish(job)
 
-    async def _download_one(self, job: Job, key: str, d: dict[str, Any], n: int, total: int) -> None:
+    async def _download_one(self, job: Job, key: str, d: PlannedDownload, n: int, total: int) -> None:
         remote_id = str(d.get("remote") or key)
         existing = await self._library_by_remote(remote_id)
         other = getattr(existing, "job_id", None)
@@ -122,15 +130,15 @@ class Ingest(EngineBase):
         if size == 0 or (sniffed is not None and sniffed != kind) or sniffed is None:
             with contextlib.suppress(OSError):
                 path.unlink()
-            d["path"] = None
+            d.pop("path", None)
             raise MiniMaxError(f"the downloaded file is not a valid {kind} ({size} bytes).")
         thumb = await self._thumbnail(kind, path, d.get("cover"))
-        item = await self._library.add(**self._library_fields(job, d, remote_id, kind, path, thumb))
+        item = await self._library.add_item(self._library_item(job, d, remote_id, kind, path, thumb))
         self._mark_downloaded(job, d, item)
         await self._save(job, "downloaded", f"{path.name} added to the library")
 
-    def _mark_downloaded(self, job: Job, d: dict[str, Any], item: Any) -> None:
-        d["state"] = "done"
+    def _mark_downloaded(self, job: Job, d: PlannedDownload, item: Any) -> None:
+        d["state"] = DownloadState.DONE
         item_id = getattr(item, "id", None)
         d["item_id"] = item_id
         if item_id is not None and item_id not in job.library_item_ids:
@@ -142,38 +150,33 @@ class Ingest(EngineBase):
         except (KeyError, LookupError):
             return None
 
-    def _library_fields(self, job: Job, d: dict[str, Any], remote_id: str, kind: str,
-                        path: Path, thumb: Path | None) -> dict[str, Any]:
-        def num(v: Any) -> Any:
-            try:
-                return float(v) if "." in str(v) else int(v)
-            except (TypeError, ValueError):
-                return None
-
+    def _library_item(self, job: Job, d: PlannedDownload, remote_id: str, kind: str,
+                      path: Path, thumb: Path | None) -> NewLibraryItem:
         sent = dict(job.request)
         options = {k: v for k, v in job.request.items()
                    if k not in ("prompt", "model", "models", "files") and k not in file_slots(job.request)}
-        return {
-            "kind": kind,
-            "prompt": job.prompt,
-            "model": job.model,
+        duration = _num(d.get("duration")) or (_num(job.request.get("duration")) if kind == "video" else None)
+        return NewLibraryItem(
+            kind=kind,
+            prompt=job.prompt,
+            model=job.model,
             # The exact request with references as local paths, plus the fileIDs sent for
             # them on this account (re-run needs the paths; the ids tell what was used).
-            "request": {**sent, "fileIDs": dict(job.file_ids)} if job.file_ids else sent,
-            "options": options,
-            "account": job.account,
-            "job_id": job.id,
-            "remote_id": remote_id,
-            "file_id": d.get("file_id"),
-            "width": num(d.get("width")) or None,
-            "height": num(d.get("height")) or None,
-            "duration": num(d.get("duration")) or (num(job.request.get("duration")) if kind == "video" else None),
-            "path": path,
-            "thumb_path": thumb,
-            "created_at": job.created_at,
-            "finished_at": datetime.now(UTC),
-            "source": "batch" if job.source == "batch" else ("agent" if job.kind is JobKind.AGENT else "app"),
-        }
+            request={**sent, "fileIDs": dict(job.file_ids)} if job.file_ids else sent,
+            options=options,
+            account=job.account,
+            job_id=job.id,
+            remote_id=remote_id,
+            file_id=d.get("file_id"),
+            width=_num(d.get("width")) or None,
+            height=_num(d.get("height")) or None,
+            duration=duration,
+            path=path,
+            thumb_path=thumb,
+            created_at=job.created_at,
+            finished_at=datetime.now(UTC),
+            source="batch" if job.source == "batch" else ("agent" if job.kind is JobKind.AGENT else "app"),
+        )
 
     async def _thumbnail(self, kind: str, path: Path, cover_url: str | None) -> Path | None:
         """A thumbnail is a nicety: any failure here leaves the item without one."""
@@ -196,7 +199,16 @@ class Ingest(EngineBase):
     async def _discard_partial(self, job: Job) -> None:
         """A cancelled job leaves no half-downloaded ``.part`` file behind."""
         for d in job.downloads.values():
-            if d.get("state") != "done" and d.get("path"):
-                part = Path(d["path"])
+            path = d.get("path")
+            if d.get("state") != DownloadState.DONE and path:
+                part = Path(path)
                 with contextlib.suppress(OSError):
                     part.with_suffix(part.suffix + ".part").unlink()
+
+
+def _num(v: Any) -> Any:
+    """A size or duration from the API (int, float or a numeric string), else None."""
+    try:
+        return float(v) if "." in str(v) else int(v)
+    except (TypeError, ValueError):
+        return None

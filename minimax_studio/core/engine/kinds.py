@@ -10,7 +10,7 @@ from typing import Any
 
 from minimax_studio.api.errors import MalformedResponseError, MiniMaxError
 from minimax_studio.core.engine_config import EngineConfig
-from minimax_studio.core.jobs import Job, JobKind
+from minimax_studio.core.jobs import DownloadState, Job, JobKind, PlannedDownload
 from minimax_studio.core.poll_limits import is_final_item
 from minimax_studio.core.remote_items import (
     COMPLETED,
@@ -25,8 +25,6 @@ from minimax_studio.core.remote_items import (
 
 __all__ = ["KindOps", "ops_for"]
 
-#: A planned download: url, cover, state ("pending" | "done"), path, size hints, kind.
-Download = dict[str, Any]
 
 
 class KindOps:
@@ -63,19 +61,19 @@ class KindOps:
             return UNDOCUMENTED_FINAL
         return status
 
-    def plan(self, rid: str, item: Any, config: EngineConfig) -> dict[str, Download]:
+    def plan(self, rid: str, item: Any, config: EngineConfig) -> dict[str, PlannedDownload]:
         """What to download for a completed remote id."""
         url = best_media_url(item)
         if not url:
             return {}
-        return {rid: {"url": url, "cover": field_of(item, "coverURL"), "state": "pending",
-                      "width": field_of(item, "width"), "height": field_of(item, "height"),
-                      "file_id": field_of(item, "fileID"), "kind": self.kind.value}}
+        return {rid: PlannedDownload(url=url, cover=field_of(item, "coverURL"), state=DownloadState.PENDING,
+                                     width=field_of(item, "width"), height=field_of(item, "height"),
+                                     file_id=field_of(item, "fileID"), kind=self.kind.value)}
 
     def refresh(self, job: Job, rid: str, item: Any, config: EngineConfig) -> None:
         """Put fresh URLs (CDN links expire) on the downloads not done yet."""
         d = job.downloads.get(rid)
-        if d is None or d.get("state") == "done":
+        if d is None or d.get("state") == DownloadState.DONE:
             return
         url = best_media_url(item)
         if url:
@@ -142,9 +140,9 @@ class AgentOps(KindOps):
         st = field_of(item, "status")
         return {"completed": int(COMPLETED), "failed": int(FAILED)}.get(str(st), int(MediaStatus.PROCESSING))
 
-    def plan(self, rid: str, item: Any, config: EngineConfig) -> dict[str, Download]:
+    def plan(self, rid: str, item: Any, config: EngineConfig) -> dict[str, PlannedDownload]:
         """One download per attachment, keyed ``<job id>#<attachment id>``."""
-        out: dict[str, Download] = {}
+        out: dict[str, PlannedDownload] = {}
         response = field_of(item, "response") or {}
         for att in field_of(response, "attachments") or []:
             f = field_of(att, "file") or {}
@@ -158,15 +156,15 @@ class AgentOps(KindOps):
             mime = str(field_of(f, "type") or "")
             kind = "video" if mime.startswith("video") else "audio" if mime.startswith("audio") else "image"
             att_id = str(field_of(att, "attachmentID") or url)
-            out[f"{rid}#{att_id}"] = {"url": url, "cover": field_of(extra, "thumbnail_url"), "state": "pending",
-                                      "mime": mime, "kind": kind, "remote": att_id,
-                                      "width": field_of(extra, "width"), "height": field_of(extra, "height"),
-                                      "duration": field_of(extra, "duration")}
+            out[f"{rid}#{att_id}"] = PlannedDownload(
+                url=url, cover=field_of(extra, "thumbnail_url"), state=DownloadState.PENDING, mime=mime,
+                kind=kind, remote=att_id, width=field_of(extra, "width"), height=field_of(extra, "height"),
+                duration=field_of(extra, "duration"))
         return out
 
     def refresh(self, job: Job, rid: str, item: Any, config: EngineConfig) -> None:
         for key, d in self.plan(rid, item, config).items():
-            if key in job.downloads and job.downloads[key].get("state") != "done":
+            if key in job.downloads and job.downloads[key].get("state") != DownloadState.DONE:
                 job.downloads[key]["url"] = d["url"]
 
     def failure(self, items: dict[str, Any]) -> str | None:

@@ -16,7 +16,14 @@ from minimax_studio.api.errors import AuthenticationError, MiniMaxError, NotFoun
 from minimax_studio.core.contact import WAITING_UNREACHABLE, is_unreachable
 from minimax_studio.core.engine.ingest import Ingest
 from minimax_studio.core.engine.kinds import ops_for
-from minimax_studio.core.jobs import EventType, Job, JobState, event_type_for
+from minimax_studio.core.jobs import (
+    DownloadState,
+    EventType,
+    Job,
+    JobState,
+    PlannedDownload,
+    event_type_for,
+)
 from minimax_studio.core.poll_limits import poll_limit, poll_limit_reason, undocumented_final_reason
 from minimax_studio.core.remote_items import (
     COMPLETED,
@@ -38,7 +45,7 @@ class Poller(Ingest):
     async def _poll_then_download(self, job: Job) -> None:
         if await self._poll(job):
             # URLs planned by an earlier session may have expired: refresh those.
-            stale = any(d.get("state") != "done" and d.get("path") for d in job.downloads.values())
+            stale = any(d.get("state") != DownloadState.DONE and d.get("path") for d in job.downloads.values())
             await self._download_then_finish(job, refresh_urls=stale)
 
     async def _poll(self, job: Job) -> bool:
@@ -154,7 +161,7 @@ class Poller(Ingest):
     async def _settle(self, job: Job, items: dict[str, Any]) -> bool:
         """Every remote id is final: plan downloads or end the job with the reason."""
         ops = ops_for(job.kind)
-        plan: dict[str, dict[str, Any]] = {}
+        plan: dict[str, PlannedDownload] = {}
         for rid in job.remote_ids:
             if job.remote_status.get(rid) != COMPLETED:
                 continue
