@@ -237,6 +237,8 @@ def test_odd_server_answers_become_sentences_in_the_card(rig: Rig) -> None:
     dead = rig.wait_phase({"attention"})
     assert "404" in dead.detail or "not found" in dead.detail.lower()
     assert dead.can_retry and rig.vm.transcript.rowCount() == 3  # still usable
+    rig.qtbot.waitUntil(lambda: rig.tab.detail.retry.text() == "Send again", timeout=5000)
+    assert "charged again" in rig.tab.detail.retry.toolTip()
 
 
 def test_tray_message_when_a_turn_finishes_in_the_background(rig: Rig) -> None:

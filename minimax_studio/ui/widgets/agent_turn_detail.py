@@ -169,6 +169,15 @@ class TurnDetail(QWidget):
         self.prev_try.setEnabled(view.try_index > 0)
         self.next_try.setEnabled(view.try_index < view.try_count - 1)
         self.retry.setVisible(view.can_retry)
+        if view.phase == "attention":
+            # Generated but not all downloaded: the engine tries the download again at the
+            # next start; sending again is a new agent job (and a new charge).
+            self.retry.setText("Send again")
+            self.retry.setToolTip("The downloads are tried again when the app starts. Sending again runs "
+                                  "a new agent job (charged again); this answer is kept (‹ ›).")
+        else:
+            self.retry.setText("Retry")
+            self.retry.setToolTip("Send this turn again; earlier answers are kept (‹ ›)")
         self.cancel.setVisible(view.running)
         body = view.text + ("\n\n" + "\n\n".join(f"*{n}*" for n in view.notes) if view.notes else "")
         self.text.setMarkdown(body)
