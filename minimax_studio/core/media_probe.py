@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import mmap
 import struct
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -128,7 +129,7 @@ def _image_size(path: Path) -> tuple[int, int]:
 
 # --- mp4 ------------------------------------------------------------------------------
 
-def _boxes(f: BinaryIO, start: int, end: int):
+def _boxes(f: BinaryIO, start: int, end: int) -> Iterator[tuple[bytes, int, int]]:
     """Yield (type, payload_start, payload_end) for the boxes in [start, end)."""
     pos = start
     while pos + 8 <= end:
