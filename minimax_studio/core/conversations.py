@@ -317,6 +317,11 @@ class ConversationStore:
             (job_id,))
         return int(rows[0][0]) if rows else None
 
+    async def linked_jobs(self) -> set[int]:
+        """Every job id some try points at."""
+        rows = await self._db.execute("SELECT job_id FROM tries WHERE job_id IS NOT NULL")
+        return {int(r[0]) for r in rows}
+
     # --- meta -------------------------------------------------------------------------------
     async def get_meta(self, key: str) -> str | None:
         rows = await self._db.execute("SELECT value FROM meta WHERE key = ?", (key,))

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["TurnFollower"]
+__all__ = ["TurnFollower", "account_ids", "relink_orphans"]
 
 _RUNNING_EVERY_S = 10.0
 
@@ -98,3 +98,37 @@ class TurnFollower:
                 self._answering.discard(t.id)
             if self.transcript is not None and not self.closed:
                 self.transcript.turn_changed(turn.id)
+
+
+async def relink_orphans(store: ConversationStore, turns: list[Turn], jobs: list[Job]) -> list[int]:
+    """A turn stored without a try: the app stopped between journaling its job and noting
+    the job in the store. Link that job (same prompt, linked to no try, made after the turn)
+    so the turn shows its answer instead of "Not sent". Returns the turns changed."""
+    orphans = [t for t in turns if not t.tries]
+    if not orphans or not jobs:
+        return []
+    linked = await store.linked_jobs()
+    changed = []
+    for turn in orphans:
+        for job in sorted(jobs, key=lambda j: j.id):
+            if (job.id not in linked and job.prompt == turn.prompt
+                    and job.created_at.timestamp() >= turn.created_at - 1):
+                turn.tries.append(await store.add_try(turn.id, job.id))
+                linked.add(job.id)
+                changed.append(turn.id)
+                break
+    return changed
+
+
+async def account_ids(engine: Any) -> list[str] | None:
+    """The accounts the composer's account choice lists (the engine's router knows them);
+    None when they cannot be read now (the choice stays "automatic")."""
+    router = getattr(engine, "router", None)
+    if router is None:
+        return None
+    try:
+        await router.refresh()
+    except Exception as exc:
+        log.info("agent: accounts not read: %s", exc)
+        return None
+    return sorted(router.accounts)

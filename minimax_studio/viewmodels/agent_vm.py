@@ -35,7 +35,7 @@ from minimax_studio.viewmodels.agent_files import (
     read_image_file,
     thumb_source,
 )
-from minimax_studio.viewmodels.agent_follow import TurnFollower
+from minimax_studio.viewmodels.agent_follow import TurnFollower, account_ids, relink_orphans
 from minimax_studio.viewmodels.agent_transcript_model import TranscriptModel
 from minimax_studio.viewmodels.agent_turns import MEMORY_NOTE, NO_CANCEL, MediaView
 from minimax_studio.viewmodels.conversation_list_model import ConversationListModel
@@ -152,15 +152,9 @@ class AgentVM(QObject):
         self._spawn("agent:accounts", self._load_accounts())
 
     async def _load_accounts(self) -> None:
-        router = getattr(self._engine, "router", None)
-        if router is None:
-            return
-        try:
-            await router.refresh()
-        except Exception as exc:  # the composer keeps "Automatic"; say why there is no list
-            log.info("agent: accounts not read: %s", exc)
-            return
-        self.accountsChanged.emit(sorted(router.accounts))
+        accounts = await account_ids(self._engine)
+        if accounts is not None:
+            self.accountsChanged.emit(accounts)
 
     def close(self) -> None:
         """The tab goes away: stop following the engine and close the store (sync: the
@@ -221,6 +215,7 @@ class AgentVM(QObject):
         await self.store.set_meta(_LAST, str(conversation_id))
         self.conversationOpened.emit(conversation_id)
         self._fetch_missing_answers(turns)
+        await self._relink(turns)
 
     def load_earlier(self) -> None:
         """The person scrolled to the top: read the page of turns before the first shown."""
@@ -465,6 +460,14 @@ class AgentVM(QObject):
     def _jobs_reset(self) -> None:
         self.transcript.refresh_all()
         self._fetch_missing_answers(self.transcript.turns)
+        if any(not t.tries for t in self.transcript.turns):
+            self._spawn("agent:relink", self._relink(self.transcript.turns))
+
+    async def _relink(self, turns: list[Turn]) -> None:
+        if self.store is not None:
+            jobs = [j for r in range(self.jobs.rowCount()) if (j := self.jobs.job_at(r)) is not None]
+            for turn_id in await relink_orphans(self.store, turns, jobs):
+                self.transcript.turn_changed(turn_id)
 
     def _job_finished(self, job_id: int, state: str) -> None:
         row = self.transcript.row_of_job(job_id)

@@ -443,3 +443,21 @@ def test_cancel_stops_waiting_here_and_says_the_api_has_no_cancel(rig: Rig) -> N
     cancelled = rig.wait_phase({"cancelled"})
     assert "API has no cancel" in rig.tab.message.text() and cancelled.can_retry
     assert "may still finish" in cancelled.detail
+
+
+def test_a_turn_whose_job_was_journaled_but_not_noted_finds_it_again(rig: Rig) -> None:
+    """The app stopped between the engine journaling the job and the store noting it: the
+    turn finds its job again on the next open instead of reading "Not sent"."""
+    async def crash_window() -> int:
+        store = rig.vm.store
+        assert store is not None
+        conv = await store.create()
+        await store.add_turn(conv.id, "generate an image of a comet", [], ["nano-banana-2"], None)
+        await rig.session.engine.submit("agent", {"prompt": "generate an image of a comet",
+                                                  "models": ["nano-banana-2"], "files": []})
+        return conv.id
+
+    cid = rig.run(crash_window())
+    rig.run(rig.vm._open_conversation(cid))
+    done = rig.wait_phase({"done"})
+    assert [m.kind for m in done.media] == ["image"] and done.try_count == 1
