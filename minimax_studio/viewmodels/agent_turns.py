@@ -136,6 +136,8 @@ def build_turn_view(turn: Turn, job: Job | None, *, now: datetime | None = None,
                             "try_index": turn.shown_index, "try_count": len(turn.tries),
                             "job_id": shown.job_id if shown else None, "models": tuple(turn.models)}
     if shown is None:
+        if now.timestamp() - turn.created_at < 60:  # stored, its job being journaled right now
+            return TurnView(phase="pending", status="Sending…", detail=EXPECTATION, **base)
         return TurnView(phase="unsent", status="Not sent", detail="This turn was never sent.", **base)
     if shown.job_id is None:
         return TurnView(phase="unsent", status="Not sent",
