@@ -117,6 +117,8 @@ def test_shortcuts_refresh_and_quit(rig_factory: Any, sandbox: Sandbox, qtbot: A
     rig.connect_sandbox(sandbox)
     w = rig.window
     w.activateWindow()
+    # Window shortcuts reach only the active window; activation is an event, not instant.
+    qtbot.waitUntil(w.isActiveWindow)
     for i, name in enumerate(["Accounts", "Video", "Image", "Agent", "Gallery"], start=1):
         qtbot.keyClick(w, Qt.Key(Qt.Key.Key_0 + i), Qt.KeyboardModifier.ControlModifier)
         assert w.current_tab_name() == name
