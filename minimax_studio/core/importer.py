@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 from minimax_studio.api.errors import MiniMaxError
@@ -33,6 +33,9 @@ from minimax_studio.core.media_sniff import accepted_words, describe_bytes, medi
 from minimax_studio.core.naming import safe_extension
 from minimax_studio.core.remote_items import COMPLETED, FINAL, best_media_url, field_of
 from minimax_studio.core.thumbnails import make_thumbnail, thumbnail_from_cover
+
+if TYPE_CHECKING:
+    from minimax_studio.api.client import MiniMaxClient
 
 log = logging.getLogger(__name__)
 
@@ -146,7 +149,7 @@ def _is_final(item: Any) -> bool:
     return _int(_get(item, "status")) in FINAL
 
 
-async def _account_ids(client: Any) -> list[str]:
+async def _account_ids(client: MiniMaxClient) -> list[str]:
     listed = await client.accounts.list()
     if isinstance(listed, dict):
         return [str(k) for k in listed]
@@ -158,8 +161,9 @@ async def _account_ids(client: Any) -> list[str]:
     return out
 
 
-async def _list_page(client: Any, kind: str, account: str, limit: int,
+async def _list_page(client: MiniMaxClient, kind: str, account: str, limit: int,
                      last: str | None) -> list[Any]:
+    page: Any
     if kind == "video":
         page = await client.videos.list(account=account, limit=limit, last_video_id=last)
     else:
@@ -175,7 +179,7 @@ def _remove_quietly(*paths: Path) -> None:
             p.unlink()
 
 
-async def _thumbnail(client: Any, kind: str, path: Path, item: Any,
+async def _thumbnail(client: MiniMaxClient, kind: str, path: Path, item: Any,
                      thumbs_dir: Path) -> Path | None:
     """A nicety: any failure leaves the item without a thumbnail."""
     try:
@@ -209,7 +213,7 @@ def _check_media(path: Path, kind: str) -> None:
     raise NotMediaDownload(f"The download is {what}, not {wanted}.")
 
 
-async def _import_one(client: Any, library: Library, thumbs_dir: Path, kind: str,
+async def _import_one(client: MiniMaxClient, library: Library, thumbs_dir: Path, kind: str,
                       account: str, item: Any, remote_id: str) -> LibraryItem:
     url = _best_url(item)
     if not url:
@@ -249,7 +253,7 @@ async def _import_one(client: Any, library: Library, thumbs_dir: Path, kind: str
             _remove_quietly(path, part)
 
 
-async def import_remote(client: Any, library: Library, thumbs_dir: Path, *,
+async def import_remote(client: MiniMaxClient, library: Library, thumbs_dir: Path, *,
                         account: str | None = None,
                         kinds: Sequence[Literal["video", "image"]] = ("video", "image"),
                         progress: ProgressFn | None = None,

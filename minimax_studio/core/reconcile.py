@@ -24,11 +24,14 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from minimax_studio.api.errors import MiniMaxError, NotFoundError
 from minimax_studio.core.jobs import Job, JobKind, JobState
 from minimax_studio.core.routing import _get, account_of
+
+if TYPE_CHECKING:
+    from minimax_studio.api.client import MiniMaxClient
 
 
 class Ambiguous(Exception):
@@ -84,7 +87,7 @@ def _as_datetime(value: Any) -> datetime | None:
 
 
 class Reconciler:
-    def __init__(self, client: Any, *, window: float = 300.0, list_limit: int = 50) -> None:
+    def __init__(self, client: MiniMaxClient, *, window: float = 300.0, list_limit: int = 50) -> None:
         self._client = client
         #: Seconds around the send time a remote item may have been created in. Generous:
         #: the server's clock is not ours, and Hailuo may queue the job late.

@@ -23,11 +23,14 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from minimax_studio.api.errors import MiniMaxError, NotFoundError
 from minimax_studio.core.jobs import Job, JobKind
 from minimax_studio.core.remote_items import field_of
+
+if TYPE_CHECKING:
+    from minimax_studio.api.client import MiniMaxClient
 
 _ACCOUNT_IN_ID = re.compile(r"-minimax:([^-:]+)-(video|image|file):")
 
@@ -112,7 +115,7 @@ class NoRoute:
 
 
 class Router:
-    def __init__(self, client: Any, *, refresh_interval: float = 5.0, accounts_ttl: float = 60.0,
+    def __init__(self, client: MiniMaxClient, *, refresh_interval: float = 5.0, accounts_ttl: float = 60.0,
                  features_ttl: float = 300.0, check_credits: bool = True,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self._client = client
@@ -155,6 +158,7 @@ class Router:
                     await self._refresh_credits(acc)
 
     async def _refresh_accounts(self) -> None:
+        listing: Any
         try:
             listing = await self._client.accounts.list()
         except NotFoundError:

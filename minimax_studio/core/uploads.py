@@ -16,13 +16,16 @@ import asyncio
 import hashlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from minimax_studio.api.errors import UploadRejectedError
 from minimax_studio.api.transfer import check_upload_file
 from minimax_studio.core.jobs import file_id_account, file_slots
 from minimax_studio.core.journal import Journal
 from minimax_studio.core.routing import _get
+
+if TYPE_CHECKING:
+    from minimax_studio.api.client import MiniMaxClient
 
 ProgressFn = Callable[[int], None]
 
@@ -36,7 +39,7 @@ def _sha256(path: Path) -> str:
 
 
 class Uploads:
-    def __init__(self, client: Any, journal: Journal) -> None:
+    def __init__(self, client: MiniMaxClient, journal: Journal) -> None:
         self._client = client
         self._journal = journal
         # (path, size, mtime) → sha256: hashing a 200 MB reference once per batch, not per job.

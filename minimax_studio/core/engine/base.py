@@ -16,14 +16,16 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
+from minimax_studio.api.client import MiniMaxClient
 from minimax_studio.api.errors import InsufficientCreditsError, MiniMaxError
 from minimax_studio.core.contact import Contact
 from minimax_studio.core.engine.events import EventBus
-from minimax_studio.core.engine.kinds import ops_for
+from minimax_studio.core.engine.kinds import RemoteItem, ops_for
 from minimax_studio.core.engine.runs import JobRunsElsewhere, Runs
 from minimax_studio.core.engine_config import EngineConfig
 from minimax_studio.core.jobs import EventType, Job, JobState, event_type_for
 from minimax_studio.core.journal import Journal
+from minimax_studio.core.library import Library
 from minimax_studio.core.reconcile import Reconciler
 from minimax_studio.core.routing import PauseReason, Router
 from minimax_studio.core.uploads import Uploads
@@ -36,7 +38,7 @@ Clock = Callable[[], float]
 
 
 class EngineBase:
-    def __init__(self, client: Any, journal: Journal, library: Any, *, config: EngineConfig | None = None,
+    def __init__(self, client: MiniMaxClient, journal: Journal, library: Library, *, config: EngineConfig | None = None,
                  sleep: Sleep = asyncio.sleep, router: Router | None = None,
                  clock: Clock | None = None) -> None:
         self._client = client
@@ -129,7 +131,7 @@ class EngineBase:
         self._runs.pop(job.id)
         self._wake.set()  # a slot may be free now
 
-    async def _get_remote(self, job: Job, rid: str) -> Any:
+    async def _get_remote(self, job: Job, rid: str) -> RemoteItem:
         return await ops_for(job.kind).get(self._client, rid)
 
     # ----------------------------------------------------------------- tasks

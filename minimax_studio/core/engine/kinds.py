@@ -8,7 +8,9 @@ import contextlib
 from pathlib import Path
 from typing import Any
 
+from minimax_studio.api.client import MiniMaxClient
 from minimax_studio.api.errors import MalformedResponseError, MiniMaxError
+from minimax_studio.api.models import AgentJob, Image, Video
 from minimax_studio.core.engine_config import EngineConfig
 from minimax_studio.core.jobs import DownloadState, Job, JobKind, PlannedDownload
 from minimax_studio.core.poll_limits import is_final_item
@@ -23,7 +25,10 @@ from minimax_studio.core.remote_items import (
     status_of,
 )
 
-__all__ = ["KindOps", "ops_for"]
+__all__ = ["KindOps", "RemoteItem", "ops_for"]
+
+#: What the API answers about one remote job (the client's pydantic models).
+RemoteItem = Video | Image | AgentJob
 
 
 
@@ -41,19 +46,19 @@ class KindOps:
     #: A completed job with nothing to download is completed with this note (None: failed).
     words_only_note: str | None = None
 
-    async def create(self, client: Any, body: dict[str, Any], account: str | None) -> list[str]:
+    async def create(self, client: MiniMaxClient, body: dict[str, Any], account: str | None) -> list[str]:
         raise NotImplementedError
 
-    async def get(self, client: Any, rid: str) -> Any:
+    async def get(self, client: MiniMaxClient, rid: str) -> RemoteItem:
         raise NotImplementedError
 
-    async def cancel(self, client: Any, rid: str) -> None:
+    async def cancel(self, client: MiniMaxClient, rid: str) -> None:
         # Why DELETE scheduler/{id}: it frees the maxJobs slot at once and stops
         # webhooks; a 404 just means useapi already stopped tracking it.
         with contextlib.suppress(MiniMaxError):
             await client.scheduler.delete(rid)
 
-    def remote_status(self, item: Any) -> int | None:
+    def remote_status(self, item: RemoteItem) -> int | None:
         status = status_of(item)
         if status not in FINAL and is_final_item(item):
             # The docs: poll until statusFinal. A final code they do not list still ends
@@ -61,7 +66,7 @@ class KindOps:
             return UNDOCUMENTED_FINAL
         return status
 
-    def plan(self, rid: str, item: Any, config: EngineConfig) -> dict[str, PlannedDownload]:
+    def plan(self, rid: str, item: RemoteItem | None, config: EngineConfig) -> dict[str, PlannedDownload]:
         """What to download for a completed remote id."""
         url = best_media_url(item)
         if not url:
@@ -70,7 +75,7 @@ class KindOps:
                                      width=field_of(item, "width"), height=field_of(item, "height"),
                                      file_id=field_of(item, "fileID"), kind=self.kind.value)}
 
-    def refresh(self, job: Job, rid: str, item: Any, config: EngineConfig) -> None:
+    def refresh(self, job: Job, rid: str, item: RemoteItem, config: EngineConfig) -> None:
         """Put fresh URLs (CDN links expire) on the downloads not done yet."""
         d = job.downloads.get(rid)
         if d is None or d.get("state") == DownloadState.DONE:
@@ -80,7 +85,7 @@ class KindOps:
             d["url"] = url
             d["cover"] = field_of(item, "coverURL") or d.get("cover")
 
-    def failure(self, items: dict[str, Any]) -> str | None:
+    def failure(self, items: dict[str, RemoteItem]) -> str | None:
         """Why a job that ended with nothing to download failed, when the kind says more."""
         return None
 
@@ -89,14 +94,14 @@ class VideoOps(KindOps):
     kind = JobKind.VIDEO
     holds_route_slot = True
 
-    async def create(self, client: Any, body: dict[str, Any], account: str | None) -> list[str]:
-        rid = field_of(await client.videos.create(body), "videoId", "video_id")
+    async def create(self, client: MiniMaxClient, body: dict[str, Any], account: str | None) -> list[str]:
+        rid = (await client.videos.create(body)).videoId
         return [rid] if rid else []
 
-    async def get(self, client: Any, rid: str) -> Any:
+    async def get(self, client: MiniMaxClient, rid: str) -> RemoteItem:
         return await client.videos.get(rid)
 
-    async def cancel(self, client: Any, rid: str) -> None:
+    async def cancel(self, client: MiniMaxClient, rid: str) -> None:
         with contextlib.suppress(MiniMaxError):
             await client.videos.cancel(rid)
         await super().cancel(client, rid)
@@ -105,10 +110,10 @@ class VideoOps(KindOps):
 class ImageOps(KindOps):
     kind = JobKind.IMAGE
 
-    async def create(self, client: Any, body: dict[str, Any], account: str | None) -> list[str]:
-        return list(field_of(await client.images.create(body), "imageIds", "image_ids") or [])
+    async def create(self, client: MiniMaxClient, body: dict[str, Any], account: str | None) -> list[str]:
+        return list((await client.images.create(body)).imageIds)
 
-    async def get(self, client: Any, rid: str) -> Any:
+    async def get(self, client: MiniMaxClient, rid: str) -> RemoteItem:
         return await client.images.get(rid)
 
 
@@ -120,27 +125,26 @@ class AgentOps(KindOps):
     # answer; the Agent tab reads its msg_content.
     words_only_note = "The agent answered without attachments."
 
-    async def create(self, client: Any, body: dict[str, Any], account: str | None) -> list[str]:
-        models = body.get("models")
+    async def create(self, client: MiniMaxClient, body: dict[str, Any], account: str | None) -> list[str]:
+        models = body.get("models") or []
         if isinstance(models, str):
             models = [m.strip() for m in models.split(",") if m.strip()]
         files = [Path(f) for f in (body.get("files") or [])]
-        created = await client.agent.create(prompt=body.get("prompt", ""), models=models,
+        created = await client.agent.create(prompt=body.get("prompt", ""), models=[str(m) for m in models],
                                             files=files, async_=True, account=account)
-        jid = field_of(created, "jobId", "job_id")
-        return [jid] if jid else []
+        return [created.jobId] if created.jobId else []
 
-    async def get(self, client: Any, rid: str) -> Any:
+    async def get(self, client: MiniMaxClient, rid: str) -> RemoteItem:
         return await client.agent.get(rid)
 
-    async def cancel(self, client: Any, rid: str) -> None:
+    async def cancel(self, client: MiniMaxClient, rid: str) -> None:
         return None  # the agent API has no cancel; the job ends by itself
 
-    def remote_status(self, item: Any) -> int | None:
+    def remote_status(self, item: RemoteItem) -> int | None:
         st = field_of(item, "status")
         return {"completed": int(COMPLETED), "failed": int(FAILED)}.get(str(st), int(MediaStatus.PROCESSING))
 
-    def plan(self, rid: str, item: Any, config: EngineConfig) -> dict[str, PlannedDownload]:
+    def plan(self, rid: str, item: RemoteItem | None, config: EngineConfig) -> dict[str, PlannedDownload]:
         """One download per attachment, keyed ``<job id>#<attachment id>``."""
         out: dict[str, PlannedDownload] = {}
         response = field_of(item, "response") or {}
@@ -162,12 +166,12 @@ class AgentOps(KindOps):
                 duration=field_of(extra, "duration"))
         return out
 
-    def refresh(self, job: Job, rid: str, item: Any, config: EngineConfig) -> None:
+    def refresh(self, job: Job, rid: str, item: RemoteItem, config: EngineConfig) -> None:
         for key, d in self.plan(rid, item, config).items():
             if key in job.downloads and job.downloads[key].get("state") != DownloadState.DONE:
                 job.downloads[key]["url"] = d["url"]
 
-    def failure(self, items: dict[str, Any]) -> str | None:
+    def failure(self, items: dict[str, RemoteItem]) -> str | None:
         err = field_of(next(iter(items.values()), None) or {}, "error")
         msg = field_of(err, "message") if not isinstance(err, str) else err
         return f"The agent failed: {msg}." if msg else "The agent finished without a result."

@@ -10,12 +10,11 @@ from __future__ import annotations
 import contextlib
 import random
 from datetime import UTC, datetime
-from typing import Any
 
 from minimax_studio.api.errors import AuthenticationError, MiniMaxError, NotFoundError
 from minimax_studio.core.contact import WAITING_UNREACHABLE, is_unreachable
 from minimax_studio.core.engine.ingest import Ingest
-from minimax_studio.core.engine.kinds import ops_for
+from minimax_studio.core.engine.kinds import RemoteItem, ops_for
 from minimax_studio.core.jobs import (
     DownloadState,
     EventType,
@@ -55,7 +54,7 @@ class Poller(Ingest):
         interval = cfg.poll_initial if job.state is JobState.SUBMITTED else min(cfg.poll_interval, cfg.poll_initial)
         steady = cfg.poll_interval
         errors = 0
-        items: dict[str, Any] = {}
+        items: dict[str, RemoteItem] = {}
         while True:
             # ±10 %: a batch submitted together would otherwise poll in lock-step forever -
             # 50 answers parsed in one event-loop pass (a visible UI stall) and 50
@@ -109,7 +108,7 @@ class Poller(Ingest):
             await self._progress(job, items)
             interval, steady = steady, min(cfg.poll_max, steady * cfg.poll_growth)
 
-    async def _progress(self, job: Job, items: dict[str, Any]) -> None:
+    async def _progress(self, job: Job, items: dict[str, RemoteItem]) -> None:
         pct = self._job_percent(job, items)
         message = _first_message(items)
         waited = (job.reason or "").startswith(WAITING_UNREACHABLE)  # answered again: say so
@@ -137,7 +136,7 @@ class Poller(Ingest):
         start = job.create_sent_at or job.created_at
         return (datetime.now(UTC) - start).total_seconds()
 
-    async def _past_poll_limit(self, job: Job, items: dict[str, Any]) -> bool:
+    async def _past_poll_limit(self, job: Job, items: dict[str, RemoteItem]) -> bool:
         """Past the kind's polling limit: the job needs attention (True) — unless every
         remote id is final already (then it settles as usual)."""
         limit = poll_limit(self.config, job.kind)
@@ -149,7 +148,7 @@ class Poller(Ingest):
         await self._attention(job, poll_limit_reason(limit, last))
         return True
 
-    def _job_percent(self, job: Job, items: dict[str, Any]) -> int | None:
+    def _job_percent(self, job: Job, items: dict[str, RemoteItem]) -> int | None:
         values = []
         for rid in job.remote_ids:
             if job.remote_status.get(rid) in FINAL:
@@ -158,7 +157,7 @@ class Poller(Ingest):
                 values.append(item_percent(items[rid]) or 0)
         return int(sum(values) / len(values)) if values else None
 
-    async def _settle(self, job: Job, items: dict[str, Any]) -> bool:
+    async def _settle(self, job: Job, items: dict[str, RemoteItem]) -> bool:
         """Every remote id is final: plan downloads or end the job with the reason."""
         ops = ops_for(job.kind)
         plan: dict[str, PlannedDownload] = {}
@@ -203,5 +202,5 @@ class Poller(Ingest):
         return True
 
 
-def _first_message(items: dict[str, Any]) -> str | None:
+def _first_message(items: dict[str, RemoteItem]) -> str | None:
     return next((str(field_of(i, "message")) for i in items.values() if field_of(i, "message")), None)
