@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 from minimax_studio.api.errors import MiniMaxError
+from minimax_studio.api.models import parse_time
 from minimax_studio.core.library import Library, LibraryItem
 from minimax_studio.core.media_sniff import accepted_words, describe_bytes, media_kind, read_head
 from minimax_studio.core.naming import safe_extension
@@ -126,11 +127,12 @@ def _created(item: Any) -> tuple[datetime, bool]:
     """(when the item was made, whether the server's createTime said so). An impossible
     or missing date is "unknown": the item is filed under the import time instead."""
     now = datetime.now(UTC)
-    ms = _get(item, "createTime", "create_time")
+    when = parse_time(_get(item, "createTime", "create_time"))  # epoch ms in the docs
+    if when is None:
+        return now, False
     try:
-        when = datetime.fromtimestamp(int(ms) / 1000, UTC)
         when.astimezone()  # the user's clock must be able to show it (naming does)
-    except (TypeError, ValueError, OverflowError, OSError):
+    except (ValueError, OverflowError, OSError):
         return now, False
     if not _EARLIEST <= when <= now + _FUTURE_SLACK:
         return now, False

@@ -27,6 +27,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from minimax_studio.api.errors import MiniMaxError, NotFoundError
+from minimax_studio.api.models import parse_time
 from minimax_studio.core.jobs import Job, JobKind, JobState
 from minimax_studio.core.routing import _get, account_of
 
@@ -66,24 +67,11 @@ def send_order(job: Job, siblings: list[Job]) -> tuple[int, int]:
 
 
 def _as_datetime(value: Any) -> datetime | None:
-    """Server times come as ISO strings, epoch seconds or epoch milliseconds."""
-    if value is None or value == "":
-        return None
+    """Server times come as ISO strings, epoch seconds or epoch milliseconds: the api's
+    one time parser (``parse_time``); a datetime passes through (made aware)."""
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=UTC)
-    if isinstance(value, int | float):
-        seconds = value / 1000 if value > 1e11 else value
-        try:
-            return datetime.fromtimestamp(seconds, UTC)
-        except (OverflowError, OSError, ValueError):
-            return None
-    if isinstance(value, str):
-        try:
-            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return None
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    return None
+    return parse_time(value)
 
 
 class Reconciler:
