@@ -51,11 +51,11 @@ class EngineBase:
         #: Every "now" the engine's loops measure intervals with (monotonic seconds).
         self._clock: Clock = clock or time.monotonic
         self.router = router or Router(client, refresh_interval=cfg.route_refresh,
-                                       check_credits=cfg.check_credits)
+                                       check_credits=cfg.check_credits, clock=self._clock)
         self._uploads = Uploads(client, journal)
         self._reconciler = Reconciler(client, window=cfg.reconcile_window)
         #: Whether the API answers; its waiting reason is what the batch prints.
-        self.contact = Contact(str(getattr(client, "base_url", "") or "the API"))
+        self.contact = Contact(str(getattr(client, "base_url", "") or "the API"), clock=self._clock)
         #: The jobs this engine runs, one record each, and the dispatch queue's order.
         self._runs = Runs()
         #: Jobs whose create call is on the wire right now (its answer decides its ids).
