@@ -45,7 +45,7 @@ from minimax_studio.viewmodels.notifier import Notifier
 from minimax_studio.viewmodels.tasks import TaskRunner
 
 SMALL, LARGE, PER_TURN = 5, 500, 2
-OPEN_RUNS = 5
+OPEN_RUNS = 9
 OPEN_GOAL = 1.5
 STALL_GOAL_MS = 16.0
 TICK_MS = 5

@@ -50,7 +50,7 @@ __all__ = ["AGENT_MODEL_GROUPS", "HINT", "MEMORY_NOTE", "NO_CANCEL", "AgentVM", 
 _LAST = "last_conversation"
 #: Turns read when a conversation opens, and per "earlier" page as the person scrolls up:
 #: opening costs the same for 5 turns or 500 (bench/bench_agent.py).
-PAGE = 24
+PAGE = 20
 
 class AgentVM(QObject):
     #: the open conversation changed (id, or -1 for none)
