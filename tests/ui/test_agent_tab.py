@@ -461,3 +461,16 @@ def test_a_turn_whose_job_was_journaled_but_not_noted_finds_it_again(rig: Rig) -
     rig.run(rig.vm._open_conversation(cid))
     done = rig.wait_phase({"done"})
     assert [m.kind for m in done.media] == ["image"] and done.try_count == 1
+
+
+def test_account_choice_is_automatic_by_default_and_pins_when_chosen(rig: Rig) -> None:
+    combo = rig.tab.composer.account
+    assert combo.currentData() is None and "automatic" in combo.currentText()
+    account = rig.sandbox.demo_account_id
+    rig.qtbot.waitUntil(lambda: combo.findData(account) >= 0, timeout=5000)  # read from the engine
+    combo.setCurrentIndex(combo.findData(account))
+    rig.type_and_send("generate an image of a harbor", ["nano-banana-2"])
+    done = rig.wait_phase({"done"})
+    job = rig.run(rig.session.engine.get(int(done.job_id or 0)))
+    assert job is not None and job.pinned_account == account and job.account == account
+    assert rig.vm.current is not None and rig.vm.current.account == account  # remembered
