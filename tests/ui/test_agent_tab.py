@@ -474,3 +474,17 @@ def test_account_choice_is_automatic_by_default_and_pins_when_chosen(rig: Rig) -
     job = rig.run(rig.session.engine.get(int(done.job_id or 0)))
     assert job is not None and job.pinned_account == account and job.account == account
     assert rig.vm.current is not None and rig.vm.current.account == account  # remembered
+
+
+def test_rename_from_the_conversation_list(rig: Rig) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    rig.vm.new_conversation()
+    rig.qtbot.waitUntil(lambda: rig.vm.current is not None, timeout=5000)
+    cid = rig.vm.current.id if rig.vm.current else 0
+    rig.tab._rename(cid, "New conversation")
+    dlg = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QInputDialog) and w.isVisible())
+    dlg.setTextValue("Harbor pictures")
+    dlg.accept()
+    rig.qtbot.waitUntil(lambda: "Harbor pictures" in rig.tab.title.text(), timeout=5000)
+    assert "Harbor pictures" in str(rig.vm.conversations.index(0).data())
