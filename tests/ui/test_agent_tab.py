@@ -77,6 +77,15 @@ class Rig:
         self.qtbot.keyClick(self.tab.composer.prompt, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
         self.qtbot.waitUntil(lambda: self.vm.transcript.rowCount() == rows + 1, timeout=5000)
 
+    def wait_sent(self, timeout: int = 5000) -> TurnView:
+        """Until the newest turn's create call was answered (its job exists on Hailuo's side)."""
+        def sent() -> bool:
+            job = self.vm.jobs.job(int(self.view().job_id or 0))
+            return job is not None and bool(job.remote_ids)
+
+        self.qtbot.waitUntil(sent, timeout=timeout)
+        return self.view()
+
     def wait_phase(self, phases: set[str], row: int = -1, timeout: int = 20000) -> TurnView:
         self.qtbot.waitUntil(lambda: self.vm.transcript.rowCount() > 0 and self.view(row).phase in phases,
                              timeout=timeout)
@@ -180,13 +189,14 @@ def test_agent_busy_429_waits_then_succeeds(rig: Rig) -> None:
 
 def test_expiry_ends_with_reason_and_retry_keeps_the_first_answer(rig: Rig) -> None:
     rig.type_and_send("sandbox:hang generate a video of a storm", ["hailuo-2.3"])
-    rig.wait_phase({"pending"}, timeout=5000)
+    rig.wait_sent()
     rig.sandbox.clock.advance(16 * 60)
     expired = rig.wait_phase({"expired"})
     assert "15 minutes" in expired.detail and expired.can_retry
     rig.qtbot.waitUntil(lambda: rig.tab.detail.retry.isVisible(), timeout=5000)
     rig.tab.detail.retry.click()
     rig.qtbot.waitUntil(lambda: rig.view().try_count == 2, timeout=5000)
+    rig.wait_sent()
     rig.sandbox.clock.advance(16 * 60)
     rig.wait_phase({"expired"})
     # ‹ goes back to the first answer; both are kept
@@ -338,10 +348,8 @@ def test_conversations_new_rename_pin_search_delete_undo_and_reopen(rig: Rig, qt
 def test_restart_mid_turn_resumes_it(rig: Rig, qtbot: Any) -> None:
     rig.sandbox.clock.pause()
     rig.type_and_send("generate an image of a snowy owl", ["nano-banana-2"])
-    pending = rig.wait_phase({"pending"}, timeout=5000)
-    qtbot.waitUntil(lambda: bool(rig.vm.jobs.job(int(pending.job_id or 0))
-                                 and rig.vm.jobs.job(int(pending.job_id or 0)).remote_ids),  # type: ignore[union-attr]
-                    timeout=5000)
+    pending = rig.wait_sent()
+    assert pending.phase == "pending"
     # The app quits mid-turn: tab and engine go; the journal and the store stay.
     rig.tab.shutdown()
     rig.run(_close_session(rig.session))
@@ -436,7 +444,7 @@ def test_a_long_conversation_opens_with_its_newest_page_and_reads_earlier_on_scr
 def test_cancel_stops_waiting_here_and_says_the_api_has_no_cancel(rig: Rig) -> None:
     rig.sandbox.clock.pause()
     rig.type_and_send("generate a video of a volcano", ["hailuo-2.3"])
-    rig.wait_phase({"pending"}, timeout=5000)
+    rig.wait_sent()
     rig.qtbot.waitUntil(lambda: rig.tab.detail.cancel.isVisible(), timeout=5000)
     assert "no cancel" in rig.tab.detail.cancel.toolTip()
     rig.tab.detail.cancel.click()
