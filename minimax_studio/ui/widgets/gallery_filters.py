@@ -14,14 +14,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import (
-    QComboBox,
-    QHBoxLayout,
-    QLineEdit,
-    QPushButton,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QLineEdit, QPushButton, QWidget
 
+from minimax_studio.ui.widgets.flow_layout import FlowLayout
 from minimax_studio.viewmodels.gallery_model import LibraryQuery
 
 __all__ = ["DATE_RANGES", "GalleryFilters"]
@@ -60,7 +55,6 @@ class GalleryFilters(QWidget):
         self.search.setObjectName("gallerySearch")
         self.search.setPlaceholderText("Search prompts and tags…")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(220)
         self.kind = _combo(self, "galleryKind", _KINDS, "Show one kind of result")
         self.model = _combo(self, "galleryModelFilter", (("All models", None),),
                             "Show one model's results (how many each has)")
@@ -77,12 +71,12 @@ class GalleryFilters(QWidget):
         self.clear_button = QPushButton("Clear filters", self)
         self.clear_button.setObjectName("galleryClearFilters")
         self.clear_button.setVisible(False)
-        lay = QHBoxLayout(self)
+        # Wraps onto a second line in a narrow window instead of forcing the window wider.
+        lay = FlowLayout(self, spacing=6)
         lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(6)
-        lay.addWidget(self.search, 3)
-        for w in (self.kind, self.model, self.favorites, self.source, self.account, self.dates,
-                  self.sort, self.clear_button):
+        self.search.setMinimumWidth(220)
+        for w in (self.search, self.kind, self.model, self.favorites, self.source, self.account,
+                  self.dates, self.sort, self.clear_button):
             lay.addWidget(w)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
