@@ -10,6 +10,7 @@ import asyncio
 from collections.abc import Awaitable
 from typing import Any
 
+from minimax_studio.core.routing import RoutePreview
 from minimax_studio.viewmodels.error_words import human_error
 
 __all__ = ["FIX_ACCOUNTS", "FIX_ADD_ACCOUNT", "RouteFollowing", "discard"]
@@ -99,15 +100,10 @@ class RouteFollowing:
         if block is not None:  # the warning under Generate says it; once is enough
             self._set_route("")
             return
-        account = getattr(preview, "account", None)
-        reason = getattr(preview, "reason", "") or ""
-        if account and reason.lower().startswith(f"runs on account {str(account).lower()}"):
-            text = reason[0].upper() + reason[1:]  # the router already names the account
-        elif account:
-            text = f"Runs on account {account}" + (f" because {reason}" if reason else "")
-        else:
-            text = reason or "No account can take it right now — it will wait in the queue."
-        self._set_route(text)
+        if not isinstance(preview, RoutePreview):  # a stand-in engine's plain answer
+            preview = RoutePreview(getattr(preview, "account", None),
+                                   getattr(preview, "reason", "") or "", None)
+        self._set_route(preview.sentence())
 
     def _block_of(self, preview: Any) -> tuple[str, str] | None:
         """(sentence, fix) when the preview says no account could ever run the request."""
