@@ -80,7 +80,7 @@ class AgentVM(QObject):
         self._engine = engine
         self._client = client
         self._library = library
-        self._runner = runner
+        self._runner = self.runner = runner
         self._store_path = Path(store_path)
         self.store: ConversationStore | None = None
         self.jobs = JobsModel(engine, JobKind.AGENT, parent=self)
@@ -123,10 +123,6 @@ class AgentVM(QObject):
     def _error(self, text: str) -> None:
         if not self._closed:
             self.message.emit(text)
-
-    @property
-    def runner(self) -> Any:
-        return self._runner
 
     def start(self) -> None:
         self.jobs.start(self._runner.spawn)
@@ -187,6 +183,8 @@ class AgentVM(QObject):
 
     async def _new(self) -> int:
         assert self.store is not None
+        if self.current is not None and self.transcript.rowCount() == 0:
+            return self.current.id  # already in an empty one: no pile of empty conversations
         # A new conversation starts with the models chosen last: people keep a set.
         conv = await self.store.create(models=list(self.composer.models), account=self.composer.account)
         self.search = ""
