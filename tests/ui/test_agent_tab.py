@@ -153,6 +153,11 @@ def test_send_pending_then_results_inline_and_in_library(rig: Rig) -> None:
     assert rig.tab.detail.preview.kind in ("image", "video", "audio")
     items = rig.run(rig.session.library.by_job_id(int(done.job_id or 0)))
     assert len(items) == 3 and {i.source for i in items} == {"agent"}
+    # a finished turn drags out as its files (the file manager, a Video/Image slot)
+    model = rig.vm.transcript
+    assert model.flags(model.index(0)) & Qt.ItemFlag.ItemIsDragEnabled
+    dragged = {Path(u.toLocalFile()) for u in model.mimeData([model.index(0)]).urls()}
+    assert dragged == {i.path for i in items}
     # a click on a thumbnail in the transcript shows that result on the right
     view, idx = rig.tab.transcript, rig.vm.transcript.index(0)
     option = QStyleOptionViewItem()
