@@ -1,21 +1,18 @@
 """The Gallery's list model: library items, one page at a time, never all of them.
 
-Rows come from ``Library.page`` keyset cursors, fetched on the task runner (the SQL runs on
-the index's worker thread), so neither the first screen nor the thousandth page blocks the
-UI. ``canFetchMore`` / ``fetchMore`` let the ``QListView`` ask for the next page only when
-the user scrolls near the end of what is loaded.
+Rows come from ``Library.page`` keyset cursors read on the task runner (the SQL runs on the
+index's thread); the grid asks for the next page (``fetchMore``) only near the end.
 
-Live updates: a cheap check every ``WATCH_INTERVAL_S`` reads the newest item and the total
-(``Library.page(limit=1)`` — two index lookups, under a millisecond at 100 000 items). That
-sees results written by this window, a batch in another process, the agent or an import
-alike. Items newer than the top row are fetched with the current filter and inserted at the
-top; any other change in the total (a delete elsewhere, an import of older items) reloads.
+Live updates: every ``WATCH_INTERVAL_S`` a cheap check reads the newest item and the total
+(``Library.page(limit=1)``: two index lookups). It sees results from this window, a batch
+in another process, the agent or an import alike. Items newer than the top row that match
+the filter are inserted on top; any other change in the total (a delete elsewhere, older
+items imported) reloads.
 
-Memory: a ``LibraryItem`` costs ~2.5 KB in Python, so 100 000 of them would be 250 MB.
-The model keeps every loaded row's id (8 bytes each, an ``array``) but full items only in a
-bounded cache (``ITEM_CACHE``). A row whose item was evicted reads ``None`` for a moment
-while its block is read again: ids are creation times, so "the 200 items from this id on"
-is one keyset query (``date_to`` just after the id) in the same order as the grid.
+Memory: a ``LibraryItem`` costs ~2.5 KB in Python (250 MB for 100 000), so the model keeps
+every loaded row's id (8 bytes, an ``array``) but full items only in a bounded cache
+(``ITEM_CACHE``). A row whose item was evicted reads ``None`` for a moment while its block
+is read again — one keyset query from the row's id (ids are creation times).
 """
 
 from __future__ import annotations
@@ -27,8 +24,6 @@ from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
-from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -42,6 +37,14 @@ from PySide6.QtCore import (
 )
 
 from minimax_studio.core.library import LibraryItem, LibraryPage, LibraryQuery
+from minimax_studio.viewmodels.gallery_queries import (
+    GalleryRoles,
+    block_query,
+    descending_runs,
+    first_page,
+    newer_query,
+    tooltip,
+)
 
 if TYPE_CHECKING:
     from minimax_studio.core.library import Library
@@ -56,19 +59,8 @@ PAGE_SIZE = 150
 #: over). Fewer means fewer objects for each full pass of Python's collector to walk.
 ITEM_CACHE = 1200
 WATCH_INTERVAL_S = 1.0
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 ModelIndex = QModelIndex | QPersistentModelIndex
-
-
-class GalleryRoles(IntEnum):
-    Item = Qt.ItemDataRole.UserRole + 1  # the LibraryItem of the row
-    ItemId = Qt.ItemDataRole.UserRole + 2
-
-
-def _after(item_id: int) -> datetime:
-    """The instant just after an item id (ids are creation times in microseconds)."""
-    return _EPOCH + timedelta(microseconds=item_id + 1)
 
 
 class GalleryModel(QAbstractListModel):
@@ -118,7 +110,7 @@ class GalleryModel(QAbstractListModel):
         self.pages_read = 0  # keyset pages read (tests: paging never reads everything)
         self._watch = QTimer(self)
         self._watch.setInterval(int(watch_interval_s * 1000))
-        self._watch.timeout.connect(self._check_changes)
+        self._watch.timeout.connect(self.check_now)
 
     # --- the query --------------------------------------------------------------------
     @property
@@ -203,31 +195,12 @@ class GalleryModel(QAbstractListModel):
                                   error_context="Reading the library", notify=False,
                                   on_error=self._failed)
 
-    def refresh(self) -> None:
-        self.reload()
+    refresh = reload  # the name the tab contract uses
 
     async def _first_page(self, gen: int) -> None:
         assert self._library is not None
-        lib, query = self._library, self._query
-        chain: list[str] = []
-        if self._by_model:
-            chain = sorted((m for m, _n in await lib.models()), key=str.casefold)
-        segment = 0
-
-        def seg_query(i: int) -> LibraryQuery:
-            return replace(query, model=chain[i], sort="newest")
-
-        if chain:
-            page, counted, mark = await asyncio.gather(
-                lib.page(seg_query(0), limit=self._page_size),
-                lib.page(query, limit=1), lib.page(LibraryQuery(), limit=1))
-            while not page.items and segment + 1 < len(chain) and counted.total:
-                segment += 1  # skip models with no match before the first rows
-                page = await lib.page(seg_query(segment), limit=self._page_size)
-            page = replace(page, total=counted.total, total_exact=counted.total_exact)
-        else:
-            page, mark = await asyncio.gather(
-                lib.page(query, limit=self._page_size), lib.page(LibraryQuery(), limit=1))
+        page, mark, chain, segment = await first_page(self._library, self._query,
+                                                      self._by_model, self._page_size)
         if gen != self._generation:
             return
         self._chain, self._segment = chain, segment
@@ -312,14 +285,7 @@ class GalleryModel(QAbstractListModel):
         if start in self._blocks_loading or self._library is None or start >= len(self._ids):
             return
         self._blocks_loading.add(start)
-        first_id = self._ids[start]
-        q = self._segment_query(self._segs[start])
-        if q.sort == "oldest":
-            bound = _EPOCH + timedelta(microseconds=first_id)
-            q = replace(q, date_from=bound if q.date_from is None else max(q.date_from, bound))
-        else:
-            bound = _after(first_id)
-            q = replace(q, date_to=bound if q.date_to is None else min(q.date_to, bound))
+        q = block_query(self._segment_query(self._segs[start]), self._ids[start])
         self._runner.start(f"{self._key}:block:{start}",
                            self._read_block(self._generation, start, q),
                            error_context="Reading the library", notify=False,
@@ -356,9 +322,6 @@ class GalleryModel(QAbstractListModel):
                                   error_context="Watching the library", notify=False,
                                   if_running="keep")
 
-    def _check_changes(self) -> None:
-        self.check_now()
-
     async def _watch_once(self, gen: int) -> None:
         assert self._library is not None
         mark = self._mark_of(await self._library.page(LibraryQuery(), limit=1))
@@ -370,13 +333,9 @@ class GalleryModel(QAbstractListModel):
             self._watch_mark = mark
             self.reload()
             return
-        after = _after(old_top)
-        q = self._query
-        q = replace(q, sort="newest",
-                    date_from=after if q.date_from is None else max(q.date_from, after))
         n_newer, added = await asyncio.gather(
-            self._library.count(LibraryQuery(date_from=after), cap=MAX_LIVE),
-            self._library.page(q, limit=MAX_LIVE))
+            self._library.count(newer_query(LibraryQuery(), old_top), cap=MAX_LIVE),
+            self._library.page(newer_query(self._query, old_top), limit=MAX_LIVE))
         if gen != self._generation:
             return
         self._watch_mark = mark
@@ -460,18 +419,13 @@ class GalleryModel(QAbstractListModel):
         rows = sorted((r for r in (self.row_of(i) for i in set(ids)) if r >= 0), reverse=True)
         if not rows:
             return
-        run_start = run_end = rows[0]
-        for r in [*rows[1:], -2]:
-            if r == run_start - 1:
-                run_start = r
-                continue
-            self.beginRemoveRows(QModelIndex(), run_start, run_end)
-            for item_id in self._ids[run_start:run_end + 1]:
+        for first, last in descending_runs(rows):  # from the bottom: rows above keep place
+            self.beginRemoveRows(QModelIndex(), first, last)
+            for item_id in self._ids[first:last + 1]:
                 self._cache.pop(item_id, None)
-            del self._ids[run_start:run_end + 1]
-            del self._segs[run_start:run_end + 1]
+            del self._ids[first:last + 1]
+            del self._segs[first:last + 1]
             self.endRemoveRows()
-            run_start = run_end = r
         self._library_total = max(0, self._library_total - len(rows))
         if self._watch_mark is not None:
             # Our own delete is not "a change elsewhere": do not reload for it.
@@ -501,7 +455,7 @@ class GalleryModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return item.prompt or item.path.name
         if role == Qt.ItemDataRole.ToolTipRole:
-            return _tooltip(item)
+            return tooltip(item)
         return f"{item.kind}: {item.prompt or item.path.name}"  # AccessibleTextRole
 
     # --- drag out (B2): the items' files as file URLs, see gallery_actions.items_mime ------
@@ -541,14 +495,5 @@ class GalleryModel(QAbstractListModel):
 
 _ITEM_ROLES = frozenset({GalleryRoles.Item, Qt.ItemDataRole.DisplayRole,
                          Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole})
-
-
 #: More new items than this between two checks: reload instead of inserting them one by one.
 MAX_LIVE = 500
-
-
-def _tooltip(item: LibraryItem) -> str:
-    prompt = item.prompt if len(item.prompt) <= 300 else item.prompt[:300] + "…"
-    bits = [item.kind, item.model or "unknown model"]
-    when = item.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
-    return f"{prompt}\n{' · '.join(bits)} · {when}" if prompt else f"{' · '.join(bits)} · {when}"
