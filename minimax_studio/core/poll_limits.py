@@ -10,24 +10,23 @@ needs attention and "Check again" — ``Engine.recheck`` — looks again).
 
 from __future__ import annotations
 
-from typing import Any
-
+from minimax_studio.api.models import AgentJob, Image, Video
+from minimax_studio.core.engine_config import EngineConfig
 from minimax_studio.core.jobs import JobKind
 from minimax_studio.core.remote_items import FINAL, status_of
-from minimax_studio.core.routing import _get
 
 __all__ = ["is_final_item", "poll_limit", "poll_limit_reason", "undocumented_final_reason"]
 
 
-def is_final_item(item: Any) -> bool:
+def is_final_item(item: Video | Image | AgentJob) -> bool:
     """``statusFinal`` when the server sent it (the docs' rule), else the status table."""
-    flag = _get(item, "statusFinal")
+    flag = getattr(item, "statusFinal", None)  # videos and images carry it
     if isinstance(flag, bool):
         return flag
     return status_of(item) in FINAL
 
 
-def poll_limit(config: Any, kind: JobKind) -> float | None:
+def poll_limit(config: EngineConfig, kind: JobKind) -> float | None:
     """Seconds a job of ``kind`` may be polled (None: no limit)."""
     value = {JobKind.VIDEO: config.poll_limit_video, JobKind.IMAGE: config.poll_limit_image,
              JobKind.AGENT: config.poll_limit_agent}.get(kind)
@@ -43,18 +42,18 @@ def _duration(seconds: float) -> str:
     return f"{seconds:.0f} s"
 
 
-def poll_limit_reason(limit: float, item: Any | None) -> str:
-    label = _get(item, "statusLabel") if item is not None else None
+def poll_limit_reason(limit: float, item: Video | Image | AgentJob | None) -> str:
+    label = getattr(item, "statusLabel", None)  # an agent job has none
     seen = f" (last seen: {label})" if label else ""
     return (f"Still not finished after {_duration(limit)} of checking{seen}. Hailuo may still "
             "finish it: “Check again” looks once more (nothing is sent or paid again).")
 
 
-def undocumented_final_reason(item: Any | None) -> str:
+def undocumented_final_reason(item: Video | Image | AgentJob | None) -> str:
     """A final status the docs do not list, in the server's own words."""
     status = status_of(item) if item is not None else None
-    label = _get(item, "statusLabel") if item is not None else None
-    message = _get(item, "message") if item is not None else None
+    label = getattr(item, "statusLabel", None)
+    message = getattr(item, "message", None)
     said = "; ".join(str(x) for x in (label, message) if x) or "no reason given"
     code = f" {status}" if status is not None else ""
     return f"Hailuo ended it with status{code}, which its docs do not list: {said}."

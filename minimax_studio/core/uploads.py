@@ -22,7 +22,6 @@ from minimax_studio.api.errors import UploadRejectedError
 from minimax_studio.api.transfer import check_upload_file
 from minimax_studio.core.jobs import file_id_account, file_slots
 from minimax_studio.core.journal import Journal
-from minimax_studio.core.routing import _get
 
 if TYPE_CHECKING:
     from minimax_studio.api.client import MiniMaxClient
@@ -86,7 +85,7 @@ class Uploads:
                     progress(int(sent * 100 / total))
 
             uploaded = await self._client.files.upload(path, account=account, progress=on_progress)
-            file_id = _get(uploaded, "fileID", "file_id")
+            file_id = uploaded.fileID
             if not file_id:
                 raise UploadRejectedError(f"{path.name}: the server did not return a file id.")
             await self._journal.put_file_id(account, sha, str(file_id), size)
