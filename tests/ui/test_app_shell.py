@@ -151,6 +151,34 @@ def test_geometry_and_last_tab_are_remembered(rig_factory: Any, sandbox: Sandbox
     assert second.window.current_tab_name() == "Image"
 
 
+# A 1366×768 laptop with a side panel leaves ~760 px: every tab must fit that width in
+# every state (a wider minimum forces the window wider and it stays so).
+SMALL_SCREEN_WIDTH = 760
+
+
+def test_every_tab_fits_a_small_screen_even_while_loading(
+        rig_factory: Any, sandbox: Sandbox, qtbot: Any, artifacts_dir: Path) -> None:
+    rig = rig_factory()
+    rig.connect_sandbox(sandbox)
+    w = rig.window
+    tab = rig.accounts_tab()
+    tab.refresh()
+    assert tab.vm.busy and not tab.refresh_button.isEnabled()
+    assert tab.refresh_button.text() == "Loading…"
+    margins = w.minimumSizeHint().width() - w.tabs.currentWidget().minimumSizeHint().width()
+    for i in range(w.tabs.count()):
+        page = w.tabs.widget(i)
+        assert page.minimumSizeHint().width() + margins <= SMALL_SCREEN_WIDTH, \
+            f"{w.tabs.tabText(i)} needs {page.minimumSizeHint().width()} px"
+    rig.wait_accounts_loaded()
+    assert tab.refresh_button.text() == "Refresh"
+    w.select_tab("Gallery")
+    for width, height in ((SMALL_SCREEN_WIDTH, 600), (1024, 700)):
+        w.resize(width, height)
+        qtbot.waitUntil(lambda width=width: w.width() == width)
+        grab(w, artifacts_dir, f"gallery-{width}x{height}")
+
+
 def test_about_shows_versions(rig_factory: Any, qtbot: Any, artifacts_dir: Path) -> None:
     import PySide6
     from PySide6.QtCore import qVersion

@@ -91,12 +91,11 @@ class AccountsTab(QWidget):
         self.refresh_button = QPushButton("Refresh", self)
         self.refresh_button.setToolTip("Reload accounts, slots and credits (F5)")
         self.refresh_button.clicked.connect(self.refresh)
-        self.busy_label = QLabel("Loading…", self)
-        self.busy_label.setStyleSheet("color: palette(placeholder-text);")
-        self.busy_label.hide()
+        # While loading, Refresh itself reads "Loading…" (disabled): a separate label beside
+        # it made this bar ~60 px wider than the window's 760 px minimum for a moment, and the
+        # window stayed that wide.
         bar = QHBoxLayout()
         bar.addWidget(heading)
-        bar.addWidget(self.busy_label)
         bar.addStretch(1)
         for b in (self.add_button, self.edit_button, self.delete_button, self.refresh_button):
             bar.addWidget(b)
@@ -300,7 +299,7 @@ class AccountsTab(QWidget):
 
     # --- view-model signals ------------------------------------------------------------------
     def _busy(self, busy: bool) -> None:
-        self.busy_label.setVisible(busy)
+        self.refresh_button.setText("Loading…" if busy else "Refresh")
         self.refresh_button.setEnabled(not busy)
 
     def _load_problem(self, text: str) -> None:
