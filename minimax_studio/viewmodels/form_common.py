@@ -1,5 +1,6 @@
-"""State shared by the Video and Image forms: model, field values, reference slots, live
-validation against the catalog, cost, route preview and submit.
+"""The one form model behind the Video and Image tabs: model, field values, reference
+slots, live validation against the catalog, cost, route preview and submit. What differs
+between kinds is data — a ``form_kinds.FormKind`` read from the catalog — not a subclass.
 
 The form holds the request *as the API spells it* (``model``, ``options``, ``fileID2`` …)
 so validation, cost, the engine and "Re-use settings" all speak one vocabulary. File
@@ -22,6 +23,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from minimax_studio.api import catalog
 from minimax_studio.viewmodels.error_words import human_error, plain_fields
+from minimax_studio.viewmodels.form_kinds import KINDS, FormKind
 from minimax_studio.viewmodels.form_route import (
     FIX_ACCOUNTS,
     FIX_ADD_ACCOUNT,
@@ -31,8 +33,8 @@ from minimax_studio.viewmodels.form_route import discard as _discard
 from minimax_studio.viewmodels.form_slots import SlotEditing, SlotState, slot_group
 from minimax_studio.viewmodels.media_check import clips_total_problem
 
-__all__ = ["FIX_ACCOUNTS", "FIX_ADD_ACCOUNT", "GENERAL", "VALUE_FIELDS", "FormModel", "SlotState",
-           "slot_group"]
+__all__ = ["FIX_ACCOUNTS", "FIX_ADD_ACCOUNT", "GENERAL", "VALUE_FIELDS", "FormKind", "FormModel",
+           "SlotState", "slot_group"]
 
 #: Fields that are never file slots.
 VALUE_FIELDS = ("prompt", "promptOptimization", "options", "resolution", "duration",
@@ -51,7 +53,8 @@ def strip_field_prefix(field: str, message: str) -> str:
 
 
 class FormModel(SlotEditing, RouteFollowing, QObject):
-    """Base of VideoFormModel / ImageFormModel. Subclasses supply the catalog hooks."""
+    """The form of one kind (``"video"``, ``"image"`` or a ``FormKind``); ``video_form`` /
+    ``image_form`` build one with the kind filled in."""
 
     modelChanged = Signal(str)
     valueChanged = Signal(str, object)  # field, value
@@ -70,11 +73,12 @@ class FormModel(SlotEditing, RouteFollowing, QObject):
     submitFailed = Signal(str)
     message = Signal(str)  # a passing remark: "x.gif was not added: no free slot takes it"
 
-    kind = "video"
-
-    def __init__(self, engine: Any = None, runner: Any = None,
-                 parent: QObject | None = None) -> None:
+    def __init__(self, kind: str | FormKind, engine: Any = None, runner: Any = None,
+                 parent: QObject | None = None, model_id: str | None = None) -> None:
         super().__init__(parent)
+        self.spec = KINDS[kind] if isinstance(kind, str) else kind
+        #: The engine's kind for this form's jobs.
+        self.kind = self.spec.name
         self._engine = engine
         self._runner = runner
         self._tasks: dict[str, asyncio.Future[Any]] = {}
@@ -98,28 +102,58 @@ class FormModel(SlotEditing, RouteFollowing, QObject):
         self._route_timer.setSingleShot(True)
         self._route_timer.setInterval(250)
         self._route_timer.timeout.connect(self._refresh_route)
+        self.set_model(model_id or self.default_model_id())
 
-    # --- catalog hooks (subclasses) -------------------------------------------------
-    # VideoFormVM and ImageFormVM fill these in. Plain NotImplementedError rather than
-    # abc.abstractmethod: ABCMeta cannot be combined with QObject's (Shiboken) metaclass.
+    # --- the catalog, through this form's kind -------------------------------------
     def models(self) -> Mapping[str, Any]:
-        raise NotImplementedError
+        return self.spec.models
+
+    def default_model_id(self) -> str:
+        return self.spec.default_model
 
     def _default_request(self, model_id: str) -> dict[str, Any]:
-        raise NotImplementedError
+        return dict(self.spec.default_request(model_id))
 
     def _validate(self, body: Mapping[str, Any]) -> list[catalog.Problem]:
-        raise NotImplementedError
+        return list(self.spec.validate(body))
 
     def _cost_of(self, body: Mapping[str, Any]) -> catalog.Cost:
-        raise NotImplementedError
+        return self.spec.cost(body)
 
     def applicable_fields(self) -> tuple[str, ...]:
         """The value fields the current model accepts (besides prompt/promptOptimization)."""
-        raise NotImplementedError
+        return self.spec.fields(self.model)
+
+    def _allowed(self, field: str, value: Any) -> bool:
+        """Whether ``value`` is a legal choice for ``field`` on the current model."""
+        return self.spec.allowed(self.model, field, value)
 
     def _dimension_check(self, field: str) -> Callable[[int, int], str | None] | None:
-        return None
+        model_id = self.model_id
+
+        def check(width: int, height: int) -> str | None:
+            # The catalog owns the rule (Sora 2: exactly 1280×720 or 720×1280).
+            found = catalog.check_reference_dimensions(model_id, field, width, height)
+            return None if found is None else strip_field_prefix(found.field, found.message)
+
+        return check
+
+    def slot_required(self, field: str) -> bool:
+        return field == "fileID" and self.spec.needs_first_frame(self.model)
+
+    def families(self) -> list[tuple[str, list[Any]]]:
+        """[(family, [models])] in the picker's order."""
+        return self.spec.families()
+
+    @property
+    def camera_moves(self) -> tuple[str, ...]:
+        return tuple(catalog.CAMERA_MOVES) if getattr(self.model, "camera_moves", False) else ()
+
+    @property
+    def quantity_text(self) -> str | None:
+        """'Always 4 images' for models that ignore quantity (Midjourney)."""
+        fixed = getattr(self.model, "fixed_quantity", None)
+        return f"Always {fixed} images" if fixed else None
 
     # --- reading --------------------------------------------------------------------
     @property
@@ -251,10 +285,6 @@ class FormModel(SlotEditing, RouteFollowing, QObject):
             self.message.emit(f"{label} has no slot for {names}: "
                               f"{'it was' if len(dropped) == 1 else 'they were'} left out.")
         self._revalidate()
-
-    def _allowed(self, field: str, value: Any) -> bool:
-        """Whether ``value`` is a legal choice for ``field`` on the current model."""
-        return True
 
     def set_value(self, field: str, value: Any) -> None:
         if field not in VALUE_FIELDS:

@@ -21,6 +21,7 @@ from PySide6.QtGui import QImage, QImageReader
 
 from minimax_studio.api import catalog
 from minimax_studio.paths import app_paths
+from minimax_studio.viewmodels.form_kinds import FormKind
 from minimax_studio.viewmodels.media_check import SlotCheck, check_file_async
 from minimax_studio.viewmodels.media_probe import MediaInfo, ProbeError, probe
 
@@ -64,6 +65,20 @@ class SlotEditing:
     _slots: dict[str, SlotState]
     slotChanged: Any
     message: Any
+    spec: FormKind
+    model: Any
+
+    def set_model(self, model_id: str) -> None:
+        raise NotImplementedError
+
+    def build_request(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _validate(self, body: Any) -> list[catalog.Problem]:
+        raise NotImplementedError
+
+    def words_for(self, key: str, field: str, message: str) -> str:
+        raise NotImplementedError
 
     def start(self, key: str, coro: Awaitable[Any]) -> Any:
         raise NotImplementedError
@@ -95,6 +110,30 @@ class SlotEditing:
 
     def slot_required(self, field: str) -> bool:
         return False
+
+    def use_as_first_frame(self, path: Path | str) -> None:
+        """"Use as first frame" from the jobs panel or the gallery: when the current model
+        takes no first frame, switch to the nearest one that does (same family first)."""
+        takes = self.spec.takes_first_frame
+        if "fileID" not in self._slots or not takes(self.model):
+            takers = [m for m in self.spec.models.values() if takes(m)]
+            if not takers:
+                return
+            same = [m for m in takers if m.family == self.model.family]
+            self.set_model((same or takers)[0].id)
+        self.set_slot_file("fileID", path)
+
+    def end_frame_note(self) -> str | None:
+        """Why the end-frame slot cannot be used with the current options, if it cannot."""
+        slot = self._slots.get("end_frame_fileID")
+        if slot is None or slot.filled:
+            return None
+        probe_body = dict(self.build_request(), end_frame_fileID="end.png")
+        probe_body.setdefault("fileID", "first.png")
+        for p in self._validate(probe_body):
+            if p.field == "end_frame_fileID":
+                return self.words_for(p.field, p.field, p.message)
+        return None
 
     def group_title(self, group: str) -> str:
         """'Reference images — up to 9, mention them as @Image1…@Image9'."""

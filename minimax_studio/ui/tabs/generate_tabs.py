@@ -18,13 +18,10 @@ from minimax_studio.ui.tabs.image_tab import ImageTab
 from minimax_studio.ui.tabs.video_tab import VideoTab
 from minimax_studio.ui.theme import restyle_tree
 from minimax_studio.ui.widgets.jobs_area import JobsArea, build_jobs_area
-from minimax_studio.viewmodels.form_common import FIX_ADD_ACCOUNT
-from minimax_studio.viewmodels.image_form import ImageFormModel
-from minimax_studio.viewmodels.video_form import VideoFormModel
+from minimax_studio.viewmodels.form_common import FIX_ADD_ACCOUNT, FormModel
 
 if TYPE_CHECKING:
     from minimax_studio.ui.tabs.form_tab import FormTab
-    from minimax_studio.viewmodels.form_common import FormModel
 
 __all__ = ["GenerateTab", "build_image_tab", "build_video_tab"]
 
@@ -39,11 +36,10 @@ class GenerateTab(QWidget):
         self.setObjectName(f"{kind}GenerateTab")
         self.kind = kind
         self._services = services
-        form_cls = VideoFormModel if kind == "video" else ImageFormModel
         # Parented to the tab: deleting the tab deletes the form and its debounce timer.
-        self.form: FormModel = form_cls(engine=services.engine, runner=services.runner, parent=self)
-        self.form_tab: FormTab = (VideoTab(self.form, self) if kind == "video"  # type: ignore[arg-type]
-                                  else ImageTab(self.form, self))  # type: ignore[arg-type]
+        self.form = FormModel(kind, engine=services.engine, runner=services.runner, parent=self)
+        self.form_tab: FormTab = (VideoTab(self.form, self) if kind == "video"
+                                  else ImageTab(self.form, self))
         self.jobs: JobsArea = build_jobs_area(services, window, kind)
         self.form_tab.set_side_widget(self.jobs)
         self._window = window
@@ -162,7 +158,7 @@ def _use_as_first_frame(window: Any, path: str) -> None:
     except (AttributeError, ValueError):
         return
     form = getattr(video, "form", None)
-    if isinstance(form, VideoFormModel):
+    if isinstance(form, FormModel) and form.kind == "video":
         form.use_as_first_frame(path)
         window.select_tab("Video")
 

@@ -10,13 +10,13 @@ from minimax_studio.ui.tabs.form_tab import FieldRow, FormTab
 from minimax_studio.viewmodels.image_form import MAX_QUANTITY
 
 if TYPE_CHECKING:
-    from minimax_studio.viewmodels.image_form import ImageFormModel
+    from minimax_studio.viewmodels.form_common import FormModel
 
 
 class ImageTab(FormTab):
     title = "Image"
 
-    def __init__(self, form: ImageFormModel, parent: QWidget | None = None) -> None:
+    def __init__(self, form: FormModel, parent: QWidget | None = None) -> None:
         super().__init__(form, parent)
         self.setObjectName("imageTab")
         self.iform = form

@@ -10,7 +10,7 @@ from minimax_studio.ui.tabs.form_tab import FormTab
 from minimax_studio.viewmodels.video_form import option_label, resolution_label
 
 if TYPE_CHECKING:
-    from minimax_studio.viewmodels.video_form import VideoFormModel
+    from minimax_studio.viewmodels.form_common import FormModel
 
 ASPECT_WORDS = {"16:9": "16:9 landscape", "9:16": "9:16 portrait", "1:1": "1:1 square",
                 "21:9": "21:9 cinema", "4:3": "4:3", "3:4": "3:4", "Auto": "Auto (from the inputs)"}
@@ -19,7 +19,7 @@ ASPECT_WORDS = {"16:9": "16:9 landscape", "9:16": "9:16 portrait", "1:1": "1:1 s
 class VideoTab(FormTab):
     title = "Video"
 
-    def __init__(self, form: VideoFormModel, parent: QWidget | None = None) -> None:
+    def __init__(self, form: FormModel, parent: QWidget | None = None) -> None:
         super().__init__(form, parent)
         self.setObjectName("videoTab")
         self.vform = form
