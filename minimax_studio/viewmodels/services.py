@@ -11,7 +11,7 @@ the window paints before they load.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from minimax_studio.core.engine import Engine, EngineConfig
     from minimax_studio.core.journal import Journal
     from minimax_studio.core.library import Library
+    from minimax_studio.viewmodels.accounts_vm import AccountsVM
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +71,9 @@ class Services:
     runner: TaskRunner
     tokens: TokenStore
     session: Session | None = None
-    #: Extra things other parts of the app hang here (e.g. view-models shared by tabs).
-    extras: dict[str, Any] = field(default_factory=dict)
+    #: The account board's view-model, shared by the tabs while a session is open: the
+    #: Accounts tab builds it; the Video and Image forms follow it (routing line, Generate).
+    accounts_vm: AccountsVM | None = None
 
     @classmethod
     def create(cls, paths: AppPaths, *, settings: Settings | None = None,

@@ -352,7 +352,7 @@ def build_accounts_tab(services: Any, window: MainWindow) -> AccountsTab:
     """Tab builder (see app.TAB_BUILDERS)."""
     vm = AccountsVM(window.vm)
     # The Video and Image forms follow the board (their routing line and Generate).
-    services.extras["accounts_vm"] = vm
+    services.accounts_vm = vm
     tab = AccountsTab(vm, window.token_vm)
     vm.refresh()
     return tab

@@ -45,7 +45,7 @@ class GenerateTab(QWidget):
         self._window = window
         self.form_tab.fixRequested.connect(self._fix)
         # The routing line follows the account board: added, removed, out of credits.
-        accounts_vm = services.extras.get("accounts_vm")
+        accounts_vm = services.accounts_vm
         self._board: tuple[Any, ...] | None = None
         if accounts_vm is not None:
             if accounts_vm.loaded:
