@@ -7,14 +7,14 @@ Order matters for start-up time: the window is built and shown with only PySide6
 light modules imported; the keyring, httpx, pydantic, SQLite and the tabs load after the
 first paint, inside the running loop.
 
-Tab builders: each tab's owner provides ``build_<name>_tab(services, window) -> QWidget``
-(listed in ``TAB_BUILDERS``). They are imported when a session opens; a missing builder
-leaves the honest placeholder, a failing one shows the failure on the placeholder page.
+Tab builders: each tab's owner provides ``build_<name>_tab(services, window) -> QWidget``,
+imported by name in ``tab_builders()`` when ``Studio`` is built (right after the first
+paint), so a misspelt builder stops the app at start instead of leaving a quiet placeholder.
+They run when a session opens; a builder that fails shows its failure on the placeholder.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -38,29 +38,23 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["TAB_BUILDERS", "Studio", "run"]
+__all__ = ["Studio", "TabBuilder", "run", "tab_builders"]
 
-#: Tab name -> "module:function(services, window) -> QWidget". Imported once a session is
-#: open. Owners of a tab add / keep their line here.
-TAB_BUILDERS: dict[str, str] = {
-    "Accounts": "minimax_studio.ui.tabs.accounts_tab:build_accounts_tab",
-    "Video": "minimax_studio.ui.tabs.generate_tabs:build_video_tab",
-    "Image": "minimax_studio.ui.tabs.generate_tabs:build_image_tab",
-    "Agent": "minimax_studio.ui.tabs.agent_tab:build_agent_tab",
-    "Gallery": "minimax_studio.ui.tabs.gallery_tab:build_gallery_tab",
-}
+#: ``build_<name>_tab(services, window)``: a tab's widget on the open session.
+TabBuilder = Callable[["Services", MainWindow], QWidget]
 
 
-def _resolve(spec: str) -> Callable[..., QWidget] | None:
-    module_name, _, attr = spec.partition(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name and module_name.startswith(exc.name):
-            return None  # that tab has not landed yet: keep the placeholder
-        raise
-    builder = getattr(module, attr, None)
-    return builder if callable(builder) else None
+def tab_builders() -> dict[str, TabBuilder]:
+    """Tab name -> its builder. Plain imports (a typo is an ImportError when the app
+    starts), inside a function only so the tabs' heavy modules load after the first paint.
+    Owners of a tab add / keep their line here."""
+    from minimax_studio.ui.tabs.accounts_tab import build_accounts_tab
+    from minimax_studio.ui.tabs.agent_tab import build_agent_tab
+    from minimax_studio.ui.tabs.gallery_tab import build_gallery_tab
+    from minimax_studio.ui.tabs.generate_tabs import build_image_tab, build_video_tab
+
+    return {"Accounts": build_accounts_tab, "Video": build_video_tab,
+            "Image": build_image_tab, "Agent": build_agent_tab, "Gallery": build_gallery_tab}
 
 
 class Studio:
@@ -68,7 +62,7 @@ class Studio:
 
     def __init__(self, services: Services, *, opener: SessionOpener | None = None,
                  sandbox_factory: Callable[[], Any] | None = None,
-                 builders: dict[str, str] | None = None,
+                 builders: dict[str, TabBuilder] | None = None,
                  window: MainWindow | None = None, tab: str | None = None) -> None:
         import asyncio
 
@@ -84,7 +78,7 @@ class Studio:
         self.window.attach(self.app_vm, self.token_vm)
         if tab in TAB_NAMES:  # --tab: wins over the tab remembered from the last run
             self.window.restore_state("", tab)
-        self.builders = dict(TAB_BUILDERS if builders is None else builders)
+        self.builders = dict(tab_builders() if builders is None else builders)
         self.closed = asyncio.Event()
         #: set each time a session's tabs are built (start-up work is over)
         self.tabs_mounted = asyncio.Event()
@@ -149,13 +143,10 @@ class Studio:
         from minimax_studio.ui.tabs.placeholder import PlaceholderTab
 
         for name in TAB_NAMES:
-            spec = self.builders.get(name)
-            if not spec or self.services.session is None:
+            builder = self.builders.get(name)
+            if builder is None or self.services.session is None:
                 continue
             try:
-                builder = _resolve(spec)
-                if builder is None:
-                    continue
                 widget = builder(self.services, self.window)
             except Exception as exc:
                 log.exception("building the %s tab failed", name)

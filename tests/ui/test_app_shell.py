@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
 
 from minimax_studio.sandbox import Sandbox
+from minimax_studio.ui.main_window import TAB_NAMES
 from minimax_studio.ui.tabs.placeholder import PlaceholderTab
 from tests.ui.studio_support import (
     grab,
@@ -220,17 +221,36 @@ def test_settings_dialog_validates_and_saves(rig_factory: Any, qtbot: Any, app_h
     rig.studio.apply_theme()
 
 
-def test_tab_builders_missing_or_broken_keep_an_honest_page(rig_factory: Any,
-                                                            sandbox: Sandbox) -> None:
+def test_a_failing_tab_builder_shows_its_failure_on_the_placeholder(rig_factory: Any,
+                                                                    sandbox: Sandbox) -> None:
     rig = rig_factory()
-    rig.studio.builders["Video"] = "tests.ui.test_app_shell:_broken_builder"
-    rig.studio.builders["Agent"] = "minimax_studio.ui.tabs.no_such_tab:build"
+    rig.studio.builders["Video"] = _broken_builder
+    rig.studio.builders["Agent"] = _builder_of_a_missing_module
     rig.connect_sandbox(sandbox)
     video = rig.window.tab("Video")
     assert isinstance(video, PlaceholderTab)
-    assert "could not start" in video.note.text()
-    assert isinstance(rig.window.tab("Agent"), PlaceholderTab)
+    assert "could not start: RuntimeError" in video.note.text()
+    agent = rig.window.tab("Agent")
+    assert isinstance(agent, PlaceholderTab)
+    assert "could not start: ModuleNotFoundError" in agent.note.text()
+    assert not isinstance(rig.window.tab("Image"), PlaceholderTab)  # the others still mount
+
+
+def test_every_tab_has_a_builder_imported_by_name() -> None:
+    """A misspelt builder is an ImportError here (and when the app starts), never a tab
+    that quietly stays a placeholder."""
+    from minimax_studio.app import tab_builders
+
+    builders = tab_builders()
+    assert set(builders) == set(TAB_NAMES)
+    assert all(callable(b) for b in builders.values())
 
 
 def _broken_builder(services: Any, window: Any) -> Any:
     raise RuntimeError("boom")
+
+
+def _builder_of_a_missing_module(services: Any, window: Any) -> Any:
+    import importlib
+
+    return importlib.import_module("minimax_studio.ui.tabs.no_such_tab")
