@@ -30,6 +30,7 @@ from minimax_studio.viewmodels.accounts_vm import AccountsVM
 if TYPE_CHECKING:
     from minimax_studio.ui.main_window import MainWindow
     from minimax_studio.viewmodels.app_vm import AppVM
+    from minimax_studio.viewmodels.services import Services
     from minimax_studio.viewmodels.token_vm import TokenVM
 
 __all__ = ["AccountsTab", "build_accounts_tab"]
@@ -348,8 +349,8 @@ class AccountsTab(QWidget):
         self.empty_demo.setVisible(demo)
 
 
-def build_accounts_tab(services: Any, window: MainWindow) -> AccountsTab:
-    """Tab builder (see app.TAB_BUILDERS)."""
+def build_accounts_tab(services: Services, window: MainWindow) -> AccountsTab:
+    """Tab builder (see app.tab_builders())."""
     vm = AccountsVM(window.vm)
     # The Video and Image forms follow the board (their routing line and Generate).
     services.accounts_vm = vm

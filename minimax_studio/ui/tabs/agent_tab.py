@@ -1,7 +1,7 @@
 """The Agent tab: conversations on the left, the open conversation's transcript and the
 composer in the middle, the selected turn's results (one live player) on the right.
 
-``app.TAB_BUILDERS`` names ``build_agent_tab``; it runs when a session opens and the window
+``app.tab_builders()`` names ``build_agent_tab``; it runs when a session opens and the window
 calls ``shutdown()`` when the session closes. Other tabs reach it through
 ``open_conversation_for_job(job_id)`` (the Gallery's "Open conversation").
 """
@@ -41,7 +41,9 @@ from minimax_studio.viewmodels.agent_vm import MEMORY_NOTE, AgentVM
 from minimax_studio.viewmodels.conversation_list_model import ConversationRole
 
 if TYPE_CHECKING:
+    from minimax_studio.ui.main_window import MainWindow
     from minimax_studio.viewmodels.agent_turns import TurnView
+    from minimax_studio.viewmodels.services import Services
 
 __all__ = ["AgentTab", "build_agent_tab"]
 
@@ -389,7 +391,7 @@ class AgentTab(QWidget):
             self._window.select_tab("Image")
 
 
-def build_agent_tab(services: Any, window: Any) -> QWidget:
+def build_agent_tab(services: Services, window: MainWindow) -> QWidget:
     session = services.session
     from minimax_studio.viewmodels.agent_vm import conversations_path
 

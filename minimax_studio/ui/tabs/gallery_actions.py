@@ -36,12 +36,13 @@ from minimax_studio.viewmodels.library_import import LibraryImportVM
 
 if TYPE_CHECKING:
     from minimax_studio.viewmodels.gallery_actions import GalleryItem
+    from minimax_studio.viewmodels.services import Services
 
 __all__ = ["GalleryActions", "attach_gallery_actions"]
 
 
 class GalleryActions(QObject):
-    def __init__(self, tab: Any, services: Any, window: Any) -> None:
+    def __init__(self, tab: Any, services: Services, window: Any) -> None:
         super().__init__(tab)
         self.tab = tab
         self.services = services
@@ -473,7 +474,7 @@ class GalleryActions(QObject):
         return super().eventFilter(watched, event)
 
 
-def attach_gallery_actions(tab: Any, services: Any, window: Any) -> GalleryActions:
+def attach_gallery_actions(tab: Any, services: Services, window: Any) -> GalleryActions:
     handle = GalleryActions(tab, services, window)
     tab.gallery_actions = handle
     return handle

@@ -36,7 +36,9 @@ from minimax_studio.viewmodels.gallery_model import GalleryModel, GalleryRoles
 from minimax_studio.viewmodels.gallery_thumbs import ThumbnailLoader
 
 if TYPE_CHECKING:
+    from minimax_studio.ui.main_window import MainWindow
     from minimax_studio.viewmodels.gallery_model import LibraryItem, LibraryQuery
+    from minimax_studio.viewmodels.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +94,7 @@ class GalleryTab(QWidget):
     #: the selected items (list[LibraryItem]) changed
     selectionChanged = Signal(list)
 
-    def __init__(self, services: Any, window: Any = None, parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, window: Any = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("galleryTab")
         self._services = services
@@ -316,7 +318,7 @@ class GalleryTab(QWidget):
                                     if_running="keep")
 
 
-def build_gallery_tab(services: Any, window: Any) -> QWidget:
+def build_gallery_tab(services: Services, window: MainWindow) -> QWidget:
     tab = GalleryTab(services, window)
     attach_gallery_actions(tab, services, window)  # detail pane, toolbar, menu, keys
     return tab

@@ -2,7 +2,7 @@
 the app's task runner) on the left, this kind's jobs panel and the selected result on the
 right, and the panel's "Re-use settings" / "Use as first frame" wired back into a form.
 
-``app.TAB_BUILDERS`` names ``build_video_tab`` / ``build_image_tab``; they run each time a
+``app.tab_builders()`` names ``build_video_tab`` / ``build_image_tab``; they run each time a
 session opens (sandbox or real token), and the window calls ``shutdown()`` on the old tab
 when the session closes, so a switch never leaves a form talking to a closed engine.
 """
@@ -21,7 +21,9 @@ from minimax_studio.ui.widgets.jobs_area import JobsArea, build_jobs_area
 from minimax_studio.viewmodels.form_common import FIX_ADD_ACCOUNT, FormModel
 
 if TYPE_CHECKING:
+    from minimax_studio.ui.main_window import MainWindow
     from minimax_studio.ui.tabs.form_tab import FormTab
+    from minimax_studio.viewmodels.services import Services
 
 __all__ = ["GenerateTab", "build_image_tab", "build_video_tab"]
 
@@ -31,7 +33,7 @@ class GenerateTab(QWidget):
     jobs area at its side) and ``jobs`` (panel + result). F5 and session close reach the
     window through ``refresh`` / ``shutdown``."""
 
-    def __init__(self, kind: str, services: Any, window: Any) -> None:
+    def __init__(self, kind: str, services: Services, window: MainWindow) -> None:
         super().__init__()
         self.setObjectName(f"{kind}GenerateTab")
         self.kind = kind
@@ -84,7 +86,7 @@ class GenerateTab(QWidget):
         if fix == FIX_ADD_ACCOUNT and hasattr(accounts, "open_add"):
             accounts.open_add()
 
-    def _restore_split(self, services: Any) -> None:
+    def _restore_split(self, services: Services) -> None:
         """Where the person put the handles — form | jobs, and jobs list over the result
         preview — is their choice: kept across sessions and restarts (settings.extra)."""
         self._save_timer = QTimer(self)
@@ -163,9 +165,9 @@ def _use_as_first_frame(window: Any, path: str) -> None:
         window.select_tab("Video")
 
 
-def build_video_tab(services: Any, window: Any) -> QWidget:
+def build_video_tab(services: Services, window: MainWindow) -> QWidget:
     return GenerateTab("video", services, window)
 
 
-def build_image_tab(services: Any, window: Any) -> QWidget:
+def build_image_tab(services: Services, window: MainWindow) -> QWidget:
     return GenerateTab("image", services, window)

@@ -11,7 +11,7 @@ task runner, window) so a tab builder needs one call::
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
@@ -24,6 +24,10 @@ from minimax_studio.ui.widgets.notifications import JobNotifications
 from minimax_studio.viewmodels.job_actions import JobActionsVM
 from minimax_studio.viewmodels.jobs_model import JobsModel, library_thumbs
 from minimax_studio.viewmodels.result_vm import ResultVM
+
+if TYPE_CHECKING:
+    from minimax_studio.ui.main_window import MainWindow
+    from minimax_studio.viewmodels.services import Services
 
 
 class JobsArea(QWidget):
@@ -75,12 +79,14 @@ class JobsArea(QWidget):
         self.result.preview.player.stop()
 
 
-def build_jobs_area(services: Any, window: Any, kind: str, *, tab_name: str | None = None) -> JobsArea:
+def build_jobs_area(services: Services, window: MainWindow, kind: str, *, tab_name: str | None = None) -> JobsArea:
     """Wire a JobsArea for ``kind`` ("video" / "image") to the open session: the model is fed
     by the engine's events through the task runner, thumbnails come from the library, the
     tab title shows the running count ("Video (3)"), and a tray message announces finished
     jobs while the window is in the background."""
     engine, runner = services.engine, services.runner
+    if engine is None:  # builders run only on an open session; the placeholder says why
+        raise RuntimeError("the jobs panel needs an open session")
     model = JobsModel(engine, kind, thumbs=library_thumbs(services.library) if services.library else None)
     actions = JobActionsVM(engine, runner.spawn)  # its failures show inline in the panel
     area = JobsArea(model, actions)
