@@ -20,7 +20,6 @@ from minimax_studio.core.remote_items import (
     FINAL,
     UNDOCUMENTED_FINAL,
     MediaStatus,
-    best_media_url,
     field_of,
     status_of,
 )
@@ -68,22 +67,21 @@ class KindOps:
 
     def plan(self, rid: str, item: RemoteItem | None, config: EngineConfig) -> dict[str, PlannedDownload]:
         """What to download for a completed remote id."""
-        url = best_media_url(item)
-        if not url:
+        if not isinstance(item, Video | Image) or not item.best_url:
             return {}
-        return {rid: PlannedDownload(url=url, cover=field_of(item, "coverURL"), state=DownloadState.PENDING,
-                                     width=field_of(item, "width"), height=field_of(item, "height"),
-                                     file_id=field_of(item, "fileID"), kind=self.kind.value)}
+        return {rid: PlannedDownload(url=item.best_url, cover=item.coverURL, state=DownloadState.PENDING,
+                                     width=item.width, height=item.height,
+                                     file_id=item.fileID if isinstance(item, Image) else None,
+                                     kind=self.kind.value)}
 
     def refresh(self, job: Job, rid: str, item: RemoteItem, config: EngineConfig) -> None:
         """Put fresh URLs (CDN links expire) on the downloads not done yet."""
         d = job.downloads.get(rid)
         if d is None or d.get("state") == DownloadState.DONE:
             return
-        url = best_media_url(item)
-        if url:
-            d["url"] = url
-            d["cover"] = field_of(item, "coverURL") or d.get("cover")
+        if isinstance(item, Video | Image) and item.best_url:
+            d["url"] = item.best_url
+            d["cover"] = item.coverURL or d.get("cover")
 
     def failure(self, items: dict[str, RemoteItem]) -> str | None:
         """Why a job that ended with nothing to download failed, when the kind says more."""

@@ -30,7 +30,6 @@ from minimax_studio.core.remote_items import (
     GONE,
     MODERATED,
     UNDOCUMENTED_FINAL,
-    field_of,
     item_percent,
 )
 
@@ -203,4 +202,5 @@ class Poller(Ingest):
 
 
 def _first_message(items: dict[str, RemoteItem]) -> str | None:
-    return next((str(field_of(i, "message")) for i in items.values() if field_of(i, "message")), None)
+    # Videos and images carry a message; an agent job says why in its ``error``.
+    return next((str(m) for i in items.values() if (m := getattr(i, "message", None))), None)
