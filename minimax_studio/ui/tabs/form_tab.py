@@ -13,7 +13,6 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
     QGuiApplication,
-    QImage,
     QKeySequence,
     QShortcut,
 )
@@ -32,10 +31,10 @@ from PySide6.QtWidgets import (
 
 from minimax_studio.ui.theme import colors
 from minimax_studio.ui.widgets.cost_label import CostLabel
-from minimax_studio.ui.widgets.drop_slot import local_files
 from minimax_studio.ui.widgets.flow_layout import FlowLayout
 from minimax_studio.ui.widgets.focus_ring import install_focus_ring
 from minimax_studio.ui.widgets.model_picker import ModelPicker
+from minimax_studio.ui.widgets.pasted_media import local_files, pasted_media
 from minimax_studio.ui.widgets.prompt_editor import PromptEditor
 from minimax_studio.ui.widgets.slot_group import SlotGroup
 from minimax_studio.ui.widgets.wheel_guard import guard_wheel
@@ -410,17 +409,14 @@ class FormTab(QWidget):
         self.fix.setVisible(fix in FIX_LABELS)
 
     def paste(self) -> bool:
-        mime = QGuiApplication.clipboard().mimeData()
-        if mime is None:
-            return False
-        files = local_files(mime)
-        if files:
-            self.form.add_files(files)
+        got = pasted_media(QGuiApplication.clipboard().mimeData())
+        if got is not None and got.files:
+            self.form.add_files(got.files)
             return True
         free = next((s.field for s in self.form.slots()
                      if not s.filled and "image" in s.spec.kinds), None)
-        if mime.hasImage() and free is not None:
-            self.form.set_slot_image(free, QImage(mime.imageData()))
+        if got is not None and got.image is not None and free is not None:
+            self.form.set_slot_image(free, got.image)
             return True
         return False
 

@@ -8,7 +8,6 @@ Renders ``ComposerState``; every decision (checks, what Send needs) is the view-
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMimeData, Qt, Signal
@@ -37,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from minimax_studio.ui.widgets.agent_turn_delegate import ThumbCache
 from minimax_studio.ui.widgets.flow_layout import FlowLayout
+from minimax_studio.ui.widgets.pasted_media import offers_media, pasted_media
 from minimax_studio.viewmodels.agent_turns import MediaView
 from minimax_studio.viewmodels.agent_vm import AGENT_MODEL_GROUPS, HINT
 
@@ -44,10 +44,6 @@ if TYPE_CHECKING:
     from minimax_studio.viewmodels.agent_vm import AgentVM
 
 __all__ = ["AgentComposer", "ComposerText"]
-
-
-def _local_files(mime: QMimeData) -> list[Path]:
-    return [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()]
 
 
 class ComposerText(QPlainTextEdit):
@@ -64,19 +60,16 @@ class ComposerText(QPlainTextEdit):
         super().keyPressEvent(e)
 
     def canInsertFromMimeData(self, source: QMimeData) -> bool:
-        return source.hasImage() or bool(_local_files(source)) or super().canInsertFromMimeData(source)
+        return offers_media(source) or super().canInsertFromMimeData(source)
 
     def insertFromMimeData(self, source: QMimeData) -> None:
-        files = _local_files(source)
-        if files:
-            self.filesPasted.emit(files)
-            return
-        if source.hasImage():
-            img = source.imageData()
-            if isinstance(img, QImage) and not img.isNull():
-                self.imagePasted.emit(img)
-                return
-        super().insertFromMimeData(source)
+        got = pasted_media(source)
+        if got is None:
+            super().insertFromMimeData(source)
+        elif got.files:
+            self.filesPasted.emit(got.files)
+        else:
+            self.imagePasted.emit(got.image)
 
 
 class AgentComposer(QFrame):
@@ -202,17 +195,15 @@ class AgentComposer(QFrame):
 
     # --- drag and drop ----------------------------------------------------------------------
     def dragEnterEvent(self, e: QDragEnterEvent) -> None:
-        if _local_files(e.mimeData()) or e.mimeData().hasImage():
+        if offers_media(e.mimeData()):
             e.acceptProposedAction()
 
     def dropEvent(self, e: QDropEvent) -> None:
-        files = _local_files(e.mimeData())
-        if files:
-            self.vm.composer.add_files(files)
-        elif e.mimeData().hasImage():
-            img = e.mimeData().imageData()
-            if isinstance(img, QImage):
-                self.vm.composer.add_image(img)
+        got = pasted_media(e.mimeData())
+        if got is not None and got.files:
+            self.vm.composer.add_files(got.files)
+        elif got is not None and got.image is not None:
+            self.vm.composer.add_image(got.image)
         e.acceptProposedAction()
 
     # --- render -----------------------------------------------------------------------------

@@ -33,6 +33,9 @@ from PySide6.QtWidgets import (
 )
 
 from minimax_studio.ui.theme import colors
+from minimax_studio.ui.widgets.pasted_media import local_files, offers_media, pasted_media
+
+__all__ = ["TILE", "DropSlot", "local_files"]  # local_files: re-exported for older imports
 
 TILE = QSize(150, 100)
 _FILTERS = {
@@ -40,10 +43,6 @@ _FILTERS = {
     "video": "Videos (*.mp4)",
     "audio": "Audio (*.mp3 *.wav)",
 }
-
-
-def local_files(mime: QMimeData) -> list[Path]:
-    return [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()]
 
 
 class DropSlot(QFrame):
@@ -176,19 +175,17 @@ class DropSlot(QFrame):
 
     def paste(self) -> bool:
         """Ctrl+V: copied files (from a file manager) or image data (a screenshot)."""
-        mime = QGuiApplication.clipboard().mimeData()
-        if mime is None:
+        return self._take(QGuiApplication.clipboard().mimeData())
+
+    def _take(self, mime: QMimeData | None) -> bool:
+        got = pasted_media(mime, images="image" in self.kinds)
+        if got is None:
             return False
-        files = local_files(mime)
-        if files:
-            self.filesDropped.emit(files)
-            return True
-        if mime.hasImage() and "image" in self.kinds:
-            image = QImage(mime.imageData())
-            if not image.isNull():
-                self.imagePasted.emit(image)
-                return True
-        return False
+        if got.files:
+            self.filesDropped.emit(got.files)
+        else:
+            self.imagePasted.emit(got.image)
+        return True
 
     def keyPressEvent(self, e: QKeyEvent) -> None:
         if e.matches(QKeySequence.StandardKey.Paste):
@@ -219,8 +216,7 @@ class DropSlot(QFrame):
         super().mouseReleaseEvent(e)
 
     def dragEnterEvent(self, e: QDragEnterEvent) -> None:
-        mime = e.mimeData()
-        if local_files(mime) or (mime.hasImage() and "image" in self.kinds):
+        if offers_media(e.mimeData(), images="image" in self.kinds):
             e.acceptProposedAction()
             self._hover = True
             self._restyle()
@@ -234,13 +230,7 @@ class DropSlot(QFrame):
     def dropEvent(self, e: QDropEvent) -> None:
         self._hover = False
         self._restyle()
-        mime = e.mimeData()
-        files = local_files(mime)
-        if files:
-            self.filesDropped.emit(files)
-        elif mime.hasImage():
-            self.imagePasted.emit(QImage(mime.imageData()))
+        if self._take(e.mimeData()):
+            e.acceptProposedAction()
         else:
             e.ignore()
-            return
-        e.acceptProposedAction()

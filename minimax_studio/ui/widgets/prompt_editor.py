@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QMimeData, QStringListModel, Qt, Signal
-from PySide6.QtGui import QImage, QKeyEvent, QTextCursor
+from PySide6.QtGui import QKeyEvent, QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
     QCompleter,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from minimax_studio.ui.theme import colors
 from minimax_studio.ui.widgets.flow_layout import FlowLayout
+from minimax_studio.ui.widgets.pasted_media import offers_media, pasted_media
 
 MAX_CAMERA_MOVES = 3
 
@@ -66,11 +67,10 @@ class PromptText(QPlainTextEdit):
         self.setTextCursor(cur)
 
     def canInsertFromMimeData(self, source: QMimeData) -> bool:
-        return source.hasImage() or source.hasUrls() or super().canInsertFromMimeData(source)
+        return offers_media(source) or super().canInsertFromMimeData(source)
 
     def insertFromMimeData(self, source: QMimeData) -> None:
-        local = source.hasUrls() and any(u.isLocalFile() for u in source.urls())
-        if (source.hasImage() and not QImage(source.imageData()).isNull()) or local:
+        if pasted_media(source) is not None:
             self.mediaPasted.emit()  # the form puts it in the first free slot that takes it
             return
         super().insertFromMimeData(source)

@@ -13,8 +13,9 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from minimax_studio.ui.theme import colors
-from minimax_studio.ui.widgets.drop_slot import DropSlot, local_files
+from minimax_studio.ui.widgets.drop_slot import DropSlot
 from minimax_studio.ui.widgets.flow_layout import FlowLayout
+from minimax_studio.ui.widgets.pasted_media import local_files
 
 if TYPE_CHECKING:
     from minimax_studio.viewmodels.form_common import FormModel, SlotState
