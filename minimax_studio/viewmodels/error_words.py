@@ -65,20 +65,47 @@ def _is_offline(text: str) -> bool:
 
 
 def human_error(exc: BaseException) -> str:
-    """One sentence for an exception from the API, the engine or the system."""
+    """One sentence for any exception from the API, the engine or the system (the task
+    runner's ``describe_error`` says it this way too, so every tab reads the same)."""
     status = getattr(exc, "status", None)
     name = type(exc).__name__
+    module = type(exc).__module__
     message = str(getattr(exc, "message", "") or exc or "")
-    if name in ("APIConnectionError", "ConnectError", "ConnectionError",
-                "ConnectionRefusedError") or isinstance(exc, ConnectionError):
-        return OFFLINE
-    if name in ("APITimeoutError",) or isinstance(exc, TimeoutError):
+    if name in _TIMEOUT_NAMES or (module.startswith(("httpx", "httpcore"))
+                                  and "Timeout" in name):
         return "useapi.net did not answer in time — try again in a moment."
+    if name in _NETWORK_NAMES or isinstance(exc, ConnectionError):
+        return OFFLINE
+    if isinstance(exc, TimeoutError):  # not the network's: a keyring, a worker, a probe
+        return "It took too long and was stopped."
     if isinstance(status, int):
         return _status_sentence(status, getattr(exc, "server_text", None) or "")
-    if isinstance(exc, OSError) and not message:
-        return "A file could not be read or written."
-    return human_reason(message) or "Something went wrong; the details are in the log file."
+    if getattr(exc, "message", None) and human_reason(message):  # ours, worded for people
+        return human_reason(message)
+    if isinstance(exc, OSError):
+        return _os_sentence(exc)
+    # Our own exceptions and ValueErrors are worded for people; anything else (KeyError,
+    # AttributeError, …) would show a programmer's text: the kind, and the log for the rest.
+    if message and (isinstance(exc, ValueError) or module.startswith("minimax_studio")):
+        return human_reason(message)
+    return f"Unexpected problem ({name}). The details are in the log file."
+
+
+_TIMEOUT_NAMES = ("APITimeoutError",)
+#: The client's and httpx's words for "the network failed" (by name: no httpx import here).
+_NETWORK_NAMES = ("APIConnectionError", "ConnectError", "ReadError", "WriteError",
+                  "NetworkError", "RemoteProtocolError", "ProxyError", "TransportError")
+
+
+def _os_sentence(exc: OSError) -> str:
+    where = f": {exc.filename}" if exc.filename else ""
+    if isinstance(exc, FileNotFoundError):
+        return f"File not found{where}."
+    if isinstance(exc, PermissionError):
+        return f"Permission denied{where}."
+    if exc.strerror:
+        return _sentence(f"A file or system operation failed: {exc.strerror}")
+    return "A file could not be read or written."
 
 
 def _status_sentence(status: int, server_text: str) -> str:

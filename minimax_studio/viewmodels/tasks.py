@@ -35,6 +35,7 @@ from typing import Any, Literal
 from PySide6.QtCore import QObject, Signal
 
 from minimax_studio.logs import redact
+from minimax_studio.viewmodels.error_words import human_error
 from minimax_studio.viewmodels.notifier import Notifier
 
 log = logging.getLogger(__name__)
@@ -45,31 +46,19 @@ Coro = Coroutine[Any, Any, Any]
 
 
 def describe_error(exc: BaseException) -> str:
-    """One readable sentence for any exception. Never a traceback; the token never appears.
+    """One readable sentence for any exception: ``error_words.human_error``'s (the one place
+    that words errors, so a failed task reads like a failed job), with tokens redacted.
+    Never a traceback; the details go to the log."""
+    return redact(human_error(exc))
 
-    Our own exceptions (api.errors.MiniMaxError, core.secrets.SecretsError, …) carry a
-    ``message`` written for people; everything else gets a generic sentence naming the kind
-    of problem, with the details left to the log.
-    """
+
+def _details(exc: BaseException) -> str:
+    """The raw text kept for Details (a notice's ``message``, the log): our exceptions'
+    own message with its status and the server's words; else the sentence."""
     message = getattr(exc, "message", None)
     if isinstance(message, str) and message.strip():
         return redact(message.strip())
-    if isinstance(exc, TimeoutError):
-        return "It took too long and was stopped."
-    mod = type(exc).__module__
-    if mod.startswith(("httpx", "httpcore")):
-        return redact(f"Could not reach the server ({type(exc).__name__}): {exc}".rstrip(": "))
-    if isinstance(exc, ConnectionError):
-        return "Could not reach the server: the connection failed."
-    if isinstance(exc, PermissionError):
-        return redact(f"Permission denied: {exc.filename or exc}")
-    if isinstance(exc, FileNotFoundError):
-        return redact(f"File not found: {exc.filename or exc}")
-    if isinstance(exc, OSError):
-        return redact(f"A file or system operation failed: {exc.strerror or exc}")
-    if isinstance(exc, ValueError) and str(exc):
-        return redact(str(exc))
-    return f"Unexpected problem ({type(exc).__name__}). The details are in the log file."
+    return describe_error(exc)
 
 
 class TaskRunner(QObject):
@@ -190,7 +179,7 @@ class TaskRunner(QObject):
                 context: str, notify: bool) -> None:
         message = describe_error(exc)
         # The full traceback only in the log (the redacting filter scrubs tokens there).
-        log.error("%s failed (task %s): %s", context, key, message, exc_info=exc)
+        log.error("%s failed (task %s): %s", context, key, _details(exc), exc_info=exc)
         self.failed.emit(key, message)
         if on_error is not None:
             try:
@@ -198,4 +187,5 @@ class TaskRunner(QObject):
             except Exception:
                 log.exception("on_error callback of task %s raised", key)
         if notify and self._notifier is not None:
-            self._notifier.error(context, message)
+            # The notice keeps the raw text for Details; its ``text`` words it (error_words).
+            self._notifier.error(context, _details(exc))

@@ -145,7 +145,7 @@ def test_actions_vm_turns_failures_into_sentences(qtbot: Any, qloop: Any, tmp_pa
     job = _job(JobState.PROCESSING, 10)
     with qtbot.waitSignal(vm.failed, timeout=3000):
         vm.trigger(JobAction.CANCEL, job)
-    assert failures == ["Could not cancel job 1: Could not reach the server: the connection failed."]
+    assert failures == ["Could not cancel job 1: Can’t reach useapi.net — check your connection."]
 
     vm.trigger(JobAction.RETRY, job)
     qtbot.waitUntil(lambda: ("retry", 1) in engine.calls, timeout=3000)

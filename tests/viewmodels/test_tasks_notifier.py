@@ -11,6 +11,7 @@ import pytest
 
 from minimax_studio.api.errors import error_from_response
 from minimax_studio.logs import setup_logging
+from minimax_studio.viewmodels.error_words import human_error
 from minimax_studio.viewmodels.notifier import Level, Notifier
 from minimax_studio.viewmodels.tasks import TaskRunner, describe_error
 
@@ -94,13 +95,26 @@ def test_cancel_is_quiet(qtbot: Any, qloop: Any) -> None:
 @pytest.mark.parametrize(("exc", "words"), [
     (TimeoutError(), "took too long"),
     (FileNotFoundError(2, "No such file", "/x/y.png"), "File not found: /x/y.png"),
-    (ConnectionRefusedError(), "Could not reach the server"),
-    (ValueError(f"bad {TOKEN}"), "bad user:98765-[redacted]"),
+    (PermissionError(13, "Permission denied", "/x/out"), "Permission denied: /x/out."),
+    (ConnectionRefusedError(), "Can’t reach useapi.net — check your connection."),
+    (ValueError(f"bad {TOKEN}"), "Bad user:98765-[redacted]."),
     (KeyError("x"), "Unexpected problem (KeyError)"),
 ])
 def test_describe_error(exc: BaseException, words: str) -> None:
     text = describe_error(exc)
     assert words in text and TOKEN not in text
+
+
+@pytest.mark.parametrize("status", [400, 412, 422, 500, 596])
+def test_a_failed_task_reads_like_a_failed_job(status: int) -> None:
+    """Every tab's messages come from error_words: no status numbers, endpoints or the
+    server's text repeated after "Server said:" in what a task's failure says."""
+    exc = error_from_response(status, {"error": "Account 1 said no (aspectRatio)"},
+                              endpoint="videos/create")
+    text = describe_error(exc)
+    assert text == human_error(exc)
+    assert str(status) not in text and "videos/create" not in text
+    assert "Server said" not in text and "aspectRatio" not in text
 
 
 def test_notifier_history_and_clear(qtbot: Any) -> None:
