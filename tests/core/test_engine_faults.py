@@ -226,3 +226,26 @@ async def test_cancel_stops_the_job_remotely_and_frees_the_slot(sandbox: Sandbox
         await rig.engine.remove(job.id)
         assert job.id not in [j.id for j in await rig.engine.jobs()]
         assert (await rig.journal.history(job.id))[-1].event == "removed"
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+@pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
+async def test_cancel_right_as_the_job_is_sent_leaves_no_unawaited_coroutine(sandbox: Sandbox, tmp_path: Path) -> None:
+    """Cancelled on its "uploading" event — its task created but not yet run: the job ends
+    cancelled and nothing is left half-made ("coroutine … was never awaited")."""
+    import gc
+
+    from minimax_studio.core.jobs import EventType
+
+    async with make_rig(sandbox, tmp_path) as rig:
+        events = rig.engine.events()
+        job = await rig.engine.submit("video", {"model": "T2V-01", "prompt": "cancelled at once"})
+        async for ev in events:
+            if ev.job.id == job.id and ev.type is EventType.UPLOADING:
+                # No await between the event and the cancel: the job's task has not started.
+                cancelled = await rig.engine.cancel(job.id)
+                break
+        await events.aclose()
+        assert cancelled.state is JobState.CANCELLED
+        assert not rig.creates(), "nothing was sent for a job cancelled before it started"
+        gc.collect()  # an unawaited coroutine warns when collected

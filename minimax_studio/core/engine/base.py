@@ -12,7 +12,7 @@ import os
 import secrets
 import socket
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import datetime
 from typing import Any
 
@@ -135,7 +135,7 @@ class EngineBase:
         return await ops_for(job.kind).get(self._client, rid)
 
     # ----------------------------------------------------------------- tasks
-    def _spawn(self, job: Job, coro: Awaitable[None]) -> None:
+    def _spawn(self, job: Job, coro: Coroutine[Any, Any, None]) -> None:
         async def runner() -> None:
             try:
                 await coro
@@ -156,7 +156,12 @@ class EngineBase:
                 if run is not None and run.task is asyncio.current_task():
                     run.task = None
 
-        self._runs.add(job).task = asyncio.create_task(runner(), name=f"job-{job.id}")
+        task = asyncio.create_task(runner(), name=f"job-{job.id}")
+        # A task cancelled before its first step never enters ``runner``, so ``coro`` was
+        # never awaited (Python warns when it is collected): close it once the task is done.
+        # Closing a coroutine that already ran to its end does nothing.
+        task.add_done_callback(lambda _t: coro.close())
+        self._runs.add(job).task = task
 
     async def _stop_task(self, job_id: int) -> None:
         run = self._runs.get(job_id)
