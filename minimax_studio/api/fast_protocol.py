@@ -18,6 +18,8 @@ from typing import IO, Any
 
 import h11
 
+from .file_writer import OrderedWriter
+
 __all__ = ["BUFFER", "ERROR_BODY_LIMIT", "HEAD_LIMIT", "BodyCut", "ConnectFailed",
            "FastDownloadError", "ProgressFn", "TimedOut", "describe_connect_error"]
 
@@ -102,8 +104,7 @@ class _Protocol(asyncio.BufferedProtocol):
         self._watchdog: asyncio.TimerHandle | None = None
         self._head: bytes | None = None
         # Body streaming
-        self._fh: IO[bytes] | None = None
-        self._writers: concurrent.futures.Executor | None = None
+        self._file: OrderedWriter | None = None  # the .part, written on the writer threads
         self._pending: concurrent.futures.Future[Any] | None = None  # the write in flight
         self._held = False  # the current buffer is full and waits for the write in flight
         self._progress: ProgressFn | None = None
@@ -240,7 +241,7 @@ class _Protocol(asyncio.BufferedProtocol):
     async def receive_body(self, fh: IO[bytes], writers: concurrent.futures.Executor,
                            length: int, progress: ProgressFn | None, done: int,
                            total: int) -> None:
-        self._fh, self._writers, self._progress = fh, writers, progress
+        self._file, self._progress = OrderedWriter(fh, writers), progress
         self._done0, self._total = done, total
         self._length = length
         self._fill = min(self._fill, length)  # the head's leftover is the body's start
@@ -279,11 +280,11 @@ class _Protocol(asyncio.BufferedProtocol):
         self._submit()
 
     def _submit(self) -> None:
-        assert self._writers is not None and self._fh is not None
+        assert self._file is not None
         view = self._views[self._cur][:self._fill]
         self._cur ^= 1
         self._fill = 0
-        pending = self._writers.submit(self._fh.write, view)
+        pending = self._file.submit(view)
         self._pending = pending
         pending.add_done_callback(self._written_in_thread)
         if self._progress is not None:
@@ -316,32 +317,12 @@ class _Protocol(asyncio.BufferedProtocol):
         """Let the write in flight land, then write the bytes still in the current buffer,
         then close the file - in this order, on a writer thread. Survives a cancellation:
         the job goes on and closes the file itself."""
-        fh, writers = self._fh, self._writers
-        assert fh is not None and writers is not None
-        self._fh = None
-        pending, self._pending = self._pending, None
+        file, self._file = self._file, None
+        assert file is not None
+        self._pending = None
         tail = self._views[self._cur][:self._fill]
         self._fill = 0
-        landed: concurrent.futures.Future[BaseException | None] = concurrent.futures.Future()
-
-        def finish(_: object = None) -> None:
-            error: BaseException | None = pending.exception() if pending is not None else None
-            try:
-                if tail and error is None:
-                    fh.write(tail)
-            except OSError as exc:
-                error = exc
-            finally:
-                try:
-                    fh.close()
-                except OSError as exc:
-                    error = error or exc
-                landed.set_result(error)
-
-        if pending is not None and not pending.done():
-            pending.add_done_callback(finish)  # runs on the thread that did that write
-        else:
-            writers.submit(finish)
+        landed = file.close(tail)
         # Shielded: cancelled while landing, the job still writes the tail and closes.
         return await asyncio.shield(asyncio.wrap_future(landed))
 

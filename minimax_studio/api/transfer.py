@@ -27,14 +27,15 @@ headers (``_plan``: 416, Range check, restart, error statuses) and the ending
   chunked, compressed or length-less bodies, heads the fast path cannot parse. Chunks
   are gathered into ~1 MiB batches that a worker thread writes (``_BackgroundWriter``).
 
-On both paths disk writes run in the ``_WRITERS`` threads, never on the event loop: a
-kernel throttling a fast writer (dirty-page limits) sleeps 20-150 ms inside ``write()``.
+On both paths disk writes go through one ``file_writer.OrderedWriter`` per download, on
+its worker threads, never on the event loop: a kernel throttling a fast writer
+(dirty-page limits) sleeps 20-150 ms inside ``write()``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
+import contextlib
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -52,6 +53,8 @@ from .errors import (
     UploadRejectedError,
     error_from_response,
 )
+from .file_writer import WRITERS as _WRITERS
+from .file_writer import OrderedWriter
 
 ProgressFn = Callable[[int, int | None], Any]
 
@@ -193,22 +196,17 @@ async def _file_chunks(path: Path, size: int, progress: ProgressFn | None,
 # --- downloads ------------------------------------------------------------------------------
 
 
-#: Disk writes of downloads run here, one batch at a time per download, so a kernel that
-#: throttles a fast writer (dirty-page limits: 20-150 ms sleeps inside write()) stalls a
-#: worker thread instead of the event loop.
-_WRITERS = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="minimax-write")
 WRITE_BATCH = 1024 * 1024
 
 
 class _BackgroundWriter:
-    """Double buffering: the loop gathers ~1 MiB while a worker writes the previous MiB.
-    At most one write is in flight per file, so memory stays at about two batches."""
+    """Batches for the double-buffer writer (``file_writer``): the loop gathers ~1 MiB
+    while a worker writes the previous MiB."""
 
     def __init__(self, fh: BinaryIO) -> None:
-        self._fh = fh
+        self._file = OrderedWriter(fh, _WRITERS)
         self._buf: list[bytes] = []
         self._size = 0
-        self._pending: concurrent.futures.Future[int] | None = None
 
     async def write(self, chunk: bytes) -> None:
         self._buf.append(chunk)
@@ -221,11 +219,11 @@ class _BackgroundWriter:
         data = self._buf[0] if len(self._buf) == 1 else b"".join(self._buf)
         self._buf.clear()
         self._size = 0
-        self._pending = _WRITERS.submit(self._fh.write, data)
+        self._file.submit(data)
 
     async def _wait(self) -> None:
-        if self._pending is not None:
-            pending, self._pending = self._pending, None
+        pending = self._file.pending
+        if pending is not None:
             await asyncio.wrap_future(pending)  # re-raises the worker's OSError
 
     async def flush(self) -> None:
@@ -233,42 +231,15 @@ class _BackgroundWriter:
             await self._submit()
         await self._wait()
 
-    async def settle(self) -> None:
-        """Wait for the write in flight, ignoring its error (we are already failing) and
-        surviving a cancellation (then ``close`` chains onto the worker instead)."""
-        pending = self._pending
-        if pending is None:
-            return
-        try:
-            await asyncio.shield(asyncio.wrap_future(pending))
-        except asyncio.CancelledError:
-            return
-        except OSError:
-            pass
-        self._pending = None
-
-    def close(self) -> None:
-        """Write what is still buffered and close - after the running write, if any: the
-        file must never be closed (or written out of order) under a busy worker. Used on
-        every exit, so an interrupted or cancelled download keeps every received byte in
-        its .part for the resume."""
+    async def close(self) -> None:
+        """Write what is still buffered and close, after the write in flight: on every
+        exit, so an interrupted download keeps every received byte in its .part for the
+        resume. Errors are left to the size check on resume; cancelled meanwhile, the
+        worker still finishes (and we go on closing the response)."""
         rest = b"".join(self._buf)
         self._buf.clear()
-
-        def finish(_: object = None) -> None:
-            try:
-                if rest:
-                    self._fh.write(rest)
-            except OSError:
-                pass  # the disk failed: the size check on resume sorts it out
-            finally:
-                self._fh.close()
-
-        pending = self._pending
-        if pending is not None and not pending.done():
-            pending.add_done_callback(finish)
-        else:
-            finish()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.shield(asyncio.wrap_future(self._file.close(rest)))
 
 
 def part_path(dest: Path) -> Path:
@@ -506,10 +477,9 @@ async def _download_httpx(http: httpx.AsyncClient, request: httpx.Request, dest:
         except (httpx.HTTPError, OSError) as exc:
             broken = exc
         finally:
-            # Let the write in flight land before the tail is appended and the file closed,
+            # The write in flight lands before the tail is appended and the file closed,
             # so a resume that starts right away sees the true size.
-            await writer.settle()
-            writer.close()
+            await writer.close()
     finally:
         await response.aclose()
     return await _conclude(broken, done, plan, dest, part)
