@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from minimax_studio.ui.tabs.generate_tabs import _use_as_first_frame
+from minimax_studio.ui.theme import restyle_tree
 from minimax_studio.ui.widgets.agent_composer import AgentComposer
 from minimax_studio.ui.widgets.agent_turn_delegate import ThumbCache, TurnDelegate
 from minimax_studio.ui.widgets.agent_turn_detail import TurnDetail
@@ -222,6 +223,13 @@ class AgentTab(QWidget):
         """F5: read the agent jobs again and reopen the conversation."""
         self.vm.jobs.stop()
         self.vm.jobs.start(self.vm.runner.spawn)
+
+    def restyle(self) -> None:
+        """After a live theme switch: style sheets re-resolved, cards repainted (their
+        status colours are read from the theme at paint time)."""
+        restyle_tree(self)
+        self.composer.update_view()  # its warnings take the new theme's colour
+        self.transcript.viewport().update()
 
     def shutdown(self) -> None:
         self.thumbs.stop()

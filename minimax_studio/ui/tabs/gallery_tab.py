@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from minimax_studio.ui.tabs.gallery_actions import attach_gallery_actions
+from minimax_studio.ui.theme import restyle_tree
 from minimax_studio.ui.widgets.gallery_filters import GalleryFilters
 from minimax_studio.ui.widgets.gallery_grid import MAX_CELL, MIN_CELL, GalleryGrid
 from minimax_studio.ui.widgets.gallery_posters import PosterGrabber
@@ -220,6 +221,13 @@ class GalleryTab(QWidget):
         """F5: read the library again."""
         self.model.reload()
         self.refresh_choices()
+
+    def restyle(self) -> None:
+        """After a live theme switch: style sheets re-resolved; cells drawn again in the
+        new colours (the loader drops tiles drawn with the old style)."""
+        restyle_tree(self)
+        self.grid.delegate.restyle(self.grid.palette(), self.grid.font())
+        self.grid.viewport().update()
 
     def shutdown(self) -> None:
         self.grid.stop_hover_play()

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from minimax_studio.ui.theme import colors
 from minimax_studio.ui.widgets.agent_turn_delegate import ThumbCache
 from minimax_studio.ui.widgets.flow_layout import FlowLayout
 from minimax_studio.ui.widgets.pasted_media import offers_media, pasted_media
@@ -238,7 +239,8 @@ class AgentComposer(QFrame):
         shown = blocker if blocker and (state.prompt.strip() or state.attachments) else ""
         self.blocker.setText(shown or "")
         self.blocker.setVisible(bool(shown))
-        self.blocker.setStyleSheet("color: #c62828;" if shown and "Checking" not in shown else "")
+        self.blocker.setStyleSheet(f"color: {colors().error};"
+                                   if shown and "Checking" not in shown else "")
 
     def _thumb_ready(self) -> None:
         if self._chips_waiting:  # transcript thumbnails arrive here too: only redo if needed
@@ -271,7 +273,7 @@ class AgentComposer(QFrame):
             name = a.path.name if len(a.path.name) <= 36 else a.path.name[:18] + "…" + a.path.name[-14:]
             label = QLabel(f"{what}: {name}", chip)
             if a.reason:
-                label.setStyleSheet("color: #c62828;")
+                label.setStyleSheet(f"color: {colors().error};")  # the theme's: reads on dark
                 label.setToolTip(a.reason)
             else:
                 label.setToolTip(str(a.path))

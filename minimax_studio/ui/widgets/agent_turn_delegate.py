@@ -29,19 +29,29 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from minimax_studio.ui.theme import colors
 from minimax_studio.viewmodels.agent_transcript_model import TurnRole
 from minimax_studio.viewmodels.agent_turns import MediaView, TurnView
 from minimax_studio.viewmodels.job_rows import load_thumb
 
 log = logging.getLogger(__name__)
 
-__all__ = ["THUMB", "ThumbCache", "TurnDelegate"]
+__all__ = ["THUMB", "ThumbCache", "TurnDelegate", "phase_color"]
 
 THUMB = 72
 PAD = 10
 _GAP = 6
-_PHASE_COLORS = {"done": "#2e7d32", "failed": "#c62828", "expired": "#c62828", "attention": "#ef6c00",
-                 "waiting": "#ef6c00", "cancelled": "#757575", "unsent": "#c62828", "missing": "#757575"}
+#: A card's status colour by phase: a ``Colors`` field, read at paint time so a live theme
+#: switch recolours the cards (fixed light-theme reds were hard to read on dark).
+_PHASE_COLORS = {"done": "ok", "failed": "error", "expired": "error", "attention": "warning",
+                 "waiting": "warning", "cancelled": "muted", "unsent": "error", "missing": "muted"}
+
+
+def phase_color(phase: str) -> QColor | None:
+    """The theme's colour for a turn's ``phase``; None = the palette's text colour."""
+    role = _PHASE_COLORS.get(phase)
+    return QColor(getattr(colors(), role)) if role else None
+
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -183,7 +193,7 @@ class TurnDelegate(QStyledItemDelegate):
         painter.translate(QPointF(-(x + 8), -y))
         y += int(you.size().height()) + _GAP
         # status line: "Agent — Working… 42 s"   ‹ 1/2 ›
-        color = QColor(_PHASE_COLORS.get(view.phase, pal.color(QPalette.ColorRole.Text).name()))
+        color = phase_color(view.phase) or pal.color(QPalette.ColorRole.Text)
         painter.setFont(bold)
         painter.setPen(color if view.phase != "pending" else pal.color(QPalette.ColorRole.Highlight))
         status = f"Agent — {view.status}"
