@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -27,11 +27,15 @@ from minimax_studio.viewmodels.form_kinds import KINDS, FormKind
 from minimax_studio.viewmodels.form_route import (
     FIX_ACCOUNTS,
     FIX_ADD_ACCOUNT,
+    FormEngine,
     RouteFollowing,
 )
 from minimax_studio.viewmodels.form_route import discard as _discard
 from minimax_studio.viewmodels.form_slots import SlotEditing, SlotState, slot_group
 from minimax_studio.viewmodels.media_check import clips_total_problem
+
+if TYPE_CHECKING:
+    from minimax_studio.viewmodels.tasks import TaskRunner
 
 __all__ = ["FIX_ACCOUNTS", "FIX_ADD_ACCOUNT", "GENERAL", "VALUE_FIELDS", "FormKind", "FormModel",
            "SlotState", "slot_group"]
@@ -41,6 +45,8 @@ VALUE_FIELDS = ("prompt", "promptOptimization", "options", "resolution", "durati
                 "aspectRatio", "quality", "quantity")
 
 GENERAL = ""  # the key for problems that belong to no visible field
+
+_NOT_CONNECTED = "Not connected — add a useapi.net token or start the sandbox."
 
 
 
@@ -73,7 +79,8 @@ class FormModel(SlotEditing, RouteFollowing, QObject):
     submitFailed = Signal(str)
     message = Signal(str)  # a passing remark: "x.gif was not added: no free slot takes it"
 
-    def __init__(self, kind: str | FormKind, engine: Any = None, runner: Any = None,
+    def __init__(self, kind: str | FormKind, engine: FormEngine | None = None,
+                 runner: TaskRunner | None = None,
                  parent: QObject | None = None, model_id: str | None = None) -> None:
         super().__init__(parent)
         self.spec = KINDS[kind] if isinstance(kind, str) else kind
@@ -199,7 +206,7 @@ class FormModel(SlotEditing, RouteFollowing, QObject):
     def engine(self) -> Any:
         return self._engine
 
-    def set_engine(self, engine: Any) -> None:
+    def set_engine(self, engine: FormEngine | None) -> None:
         """A new session's engine (or None when disconnected). Work started for the old
         engine (route preview, event listener) is dropped; the field values stay."""
         self._stop_listening()
@@ -389,7 +396,7 @@ class FormModel(SlotEditing, RouteFollowing, QObject):
         elif self._problems:
             reason = self._blocker_text(next(iter(self._problems)))
         elif self._engine is None:
-            reason = "Not connected — add a useapi.net token or start the sandbox."
+            reason = _NOT_CONNECTED
         elif self._route_block is not None:
             reason = self._route_block[0]
         fix = self._route_block[1] if (self._route_block is not None
@@ -415,15 +422,19 @@ class FormModel(SlotEditing, RouteFollowing, QObject):
         return True
 
     async def _submit(self, request: dict[str, Any]) -> None:
+        engine = self._engine
         try:
+            if engine is None:  # the session closed between the click and now
+                self.submitFailed.emit(_NOT_CONNECTED)
+                return
             # What is known before sending never becomes a failed job: with no account
             # that could take it, Generate turns disabled with the reason instead.
-            preview = await self._engine.preview_route(self.kind, request)
+            preview = await engine.preview_route(self.kind, request)
             block = self._block_of(preview)
             if block is not None:
                 self._route_block = block
                 return
-            job = await self._engine.submit(self.kind, request)
+            job = await engine.submit(self.kind, request)
         except Exception as e:
             self.submitFailed.emit(human_error(e))
             return
@@ -436,7 +447,7 @@ class FormModel(SlotEditing, RouteFollowing, QObject):
         self.submitted.emit(job)
 
     # --- async plumbing -------------------------------------------------------------
-    def start(self, key: str, coro: Awaitable[Any]) -> Any:
+    def start(self, key: str, coro: Coroutine[Any, Any, Any]) -> Any:
         """Run ``coro``; a new task with the same key replaces the old one. Through the
         app's TaskRunner when there is one (errors reach the notifier), else directly.
         Once the form is closed nothing starts (the coroutine is closed unawaited)."""

@@ -7,13 +7,26 @@ disabled with the reason and a one-click fix instead of making a "Not sent" job)
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable
+from typing import TYPE_CHECKING, Any, Protocol
 
 from minimax_studio.core.routing import RoutePreview
 from minimax_studio.viewmodels.error_words import human_error
 
-__all__ = ["FIX_ACCOUNTS", "FIX_ADD_ACCOUNT", "RouteFollowing", "discard"]
+if TYPE_CHECKING:
+    from minimax_studio.core.jobs import Job, JobEvent, JobKind
+
+__all__ = ["FIX_ACCOUNTS", "FIX_ADD_ACCOUNT", "FormEngine", "RouteFollowing", "discard"]
+
+
+class FormEngine(Protocol):
+    """What a form needs from ``core.engine.Engine``: the route a request would take,
+    submitting it, and the job events (progress of its uploads, capacity moving)."""
+
+    async def preview_route(self, kind: JobKind | str,
+                            request: dict[str, Any]) -> RoutePreview: ...
+    async def submit(self, kind: JobKind | str, request: dict[str, Any]) -> Job: ...
+    def events(self) -> AsyncIterator[JobEvent]: ...
 
 #: What the button next to a blocked Generate does.
 FIX_ADD_ACCOUNT = "add_account"
@@ -23,7 +36,7 @@ FIX_ACCOUNTS = "accounts"
 class RouteFollowing:
     """Route preview, its blocker and the engine-event listener of a form."""
 
-    _engine: Any
+    _engine: FormEngine | None
     _closed: bool
     _problems: dict[str, str]
     _route: str
@@ -88,8 +101,11 @@ class RouteFollowing:
             self._route_timer.start()
 
     async def _route_preview(self, body: dict[str, Any]) -> None:
+        engine = self._engine
+        if engine is None:  # disconnected meanwhile: set_engine cleared the line already
+            return
         try:
-            preview = await self._engine.preview_route(self.kind, body)
+            preview = await engine.preview_route(self.kind, body)
         except Exception as e:  # a preview is advice; never block the form on it
             self._set_route(f"The account will be chosen when you press Generate "
                             f"({human_error(e).rstrip('.')}).")
@@ -136,7 +152,7 @@ class RouteFollowing:
                 discard(coro)
                 self._listener = None
 
-    async def _follow_events(self, engine: Any) -> None:
+    async def _follow_events(self, engine: FormEngine) -> None:
         """Every job event moves capacity: the route line is re-asked (debounced). Upload
         progress of the jobs this form submitted shows on the slots. Its own subscription
         to the engine's stream (``events()`` fans out to every caller)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -80,7 +80,7 @@ class SlotEditing:
     def words_for(self, key: str, field: str, message: str) -> str:
         raise NotImplementedError
 
-    def start(self, key: str, coro: Awaitable[Any]) -> Any:
+    def start(self, key: str, coro: Coroutine[Any, Any, Any]) -> Any:
         raise NotImplementedError
 
     def _revalidate(self) -> None:

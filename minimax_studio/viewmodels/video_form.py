@@ -4,12 +4,13 @@ the tab spells the catalog's options."""
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
 from minimax_studio.viewmodels.form_common import FormModel
 from minimax_studio.viewmodels.form_kinds import VIDEO
+from minimax_studio.viewmodels.form_route import FormEngine
 
 
 def option_label(option: str) -> str:
@@ -25,9 +26,12 @@ def option_label(option: str) -> str:
 def resolution_label(resolution: str) -> str:
     return resolution if resolution.upper() == "4K" else f"{resolution}p"
 
+if TYPE_CHECKING:
+    from minimax_studio.viewmodels.tasks import TaskRunner
 
-def video_form(engine: Any = None, runner: Any = None, parent: QObject | None = None,
-               model_id: str | None = None) -> FormModel:
+
+def video_form(engine: FormEngine | None = None, runner: TaskRunner | None = None,
+               parent: QObject | None = None, model_id: str | None = None) -> FormModel:
     """The video form (one ``FormModel`` class serves every kind)."""
     return FormModel(VIDEO, engine, runner, parent, model_id)
 
