@@ -485,21 +485,29 @@ class AgentAttachment(APIModel):
     text: str | None = None
     node: AgentNode | None = None
 
-    @property
-    def best_url(self) -> str | None:
-        """The clean file first: ``extra.no_watermark_url``, then the node's
-        ``noWatermarkUrl``, then ``fileUrl`` (may carry a watermark)."""
+    def url(self, *, prefer_clean: bool = True) -> str | None:
+        """The one download-URL rule for an attachment, as agent.md's "Download guidance"
+        puts it: ``file.extra.no_watermark_url`` is the clean file when present (the node's
+        ``agentFile.noWatermarkUrl`` is its documented alternative); ``file.fileUrl`` is the
+        primary URL (may carry a watermark); ``file.extra.watermark_url`` and the node's
+        ``agentFile.url`` are the watermarked alternatives. ``prefer_clean=False`` (the
+        engine's ``prefer_no_watermark`` off) skips the clean ones."""
         extra = self.file.extra if self.file else None
         node_file = self.node.agentFile if self.node else None
-        for url in (extra.no_watermark_url if extra else None,
-                    node_file.noWatermarkUrl if node_file else None,
-                    self.file.fileUrl if self.file else None,
-                    extra.watermark_url if extra else None,
-                    extra.url if extra else None,
-                    node_file.url if node_file else None):
-            if url:
-                return url
+        clean = (extra.no_watermark_url if extra else None,
+                 node_file.noWatermarkUrl if node_file else None)
+        primary = (self.file.fileUrl if self.file else None,
+                   extra.watermark_url if extra else None,
+                   node_file.url if node_file else None)
+        for candidate in (clean + primary if prefer_clean else primary):
+            if candidate:
+                return candidate
         return None
+
+    @property
+    def best_url(self) -> str | None:
+        """The clean file first (see ``url``)."""
+        return self.url(prefer_clean=True)
 
     @property
     def kind(self) -> str | None:

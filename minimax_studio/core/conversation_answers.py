@@ -15,64 +15,59 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import ValidationError
+
+from minimax_studio.api.client import MiniMaxClient
+from minimax_studio.api.models import AgentJob
+
 __all__ = ["answer_from_job", "fetch_answer"]
 
 
-def _get(obj: Any, key: str) -> Any:
-    if isinstance(obj, dict):
-        return obj.get(key)
-    value = getattr(obj, key, None)
-    if value is None:
-        extra = getattr(obj, "model_extra", None) or {}
-        value = extra.get(key)
-    return value
-
-
-def _as_dict(obj: Any) -> Any:
-    dump = getattr(obj, "model_dump", None)
-    return dump(by_alias=True) if callable(dump) else obj
-
-
-def answer_from_job(item: Any) -> dict[str, Any]:
+def answer_from_job(item: AgentJob | dict[str, Any]) -> dict[str, Any]:
     """``{"text", "elapsed", "attachments": {attachmentID: {...}}, "notes": [...]}``
-    from a ``GET agent/{jobId}`` answer (a dict or the API model)."""
-    item = _as_dict(item)
-    response = _get(item, "response") or {}
-    text = _get(response, "msg_content")
-    out: dict[str, Any] = {"text": str(text) if isinstance(text, str | int | float) else "",
-                           "elapsed": str(_get(response, "elapsedTime") or ""),
-                           "attachments": {}, "notes": []}
-    atts = _get(response, "attachments")
-    if not isinstance(atts, list):
-        atts = []
+    from a ``GET agent/{jobId}`` answer (the API model, or the docs' JSON as a dict)."""
+    out: dict[str, Any] = {"text": "", "elapsed": "", "attachments": {}, "notes": []}
+    if isinstance(item, dict):
+        try:
+            item = AgentJob.model_validate(item)
+        except ValidationError:  # the model is lenient; a shape it still refuses has no answer
+            out["notes"].append("The agent's answer could not be read.")
+            return out
+    response = item.response
+    if response is None:
+        return out
+    out["text"] = response.msg_content or ""
+    out["elapsed"] = response.elapsedTime or ""
     skipped = 0
-    for att in atts:
-        f = _get(att, "file") or {}
-        extra = _get(f, "extra") or {}
-        if not isinstance(extra, dict):
-            extra = {}
-        url = _get(f, "fileUrl") or extra.get("no_watermark_url") or extra.get("watermark_url")
-        mime = str(_get(f, "type") or "")
+    for att in response.attachments:
+        # The engine's rule (agent.md's download guidance): any documented link will do here.
+        url = att.best_url
         if not url:
             skipped += 1
             continue
-        att_id = str(_get(att, "attachmentID") or url)
+        f = att.file
+        extra = f.extra if f else None
+        mime = (f.type if f else None) or ""
+        name = (f.fileName if f else None) or ""
+        att_id = att.attachmentID or url
         out["attachments"][att_id] = {
-            "name": str(_get(f, "fileName") or ""), "mime": mime,
-            "model_name": extra.get("model_name"), "aspect_ratio": extra.get("model_aspect_ratio"),
-            "resolution": extra.get("model_resolution"),
-            "width": extra.get("width"), "height": extra.get("height"), "duration": extra.get("duration"),
+            "name": name, "mime": mime,
+            "model_name": extra.model_name if extra else None,
+            "aspect_ratio": extra.model_aspect_ratio if extra else None,
+            "resolution": extra.model_resolution if extra else None,
+            "width": extra.width if extra else None, "height": extra.height if extra else None,
+            "duration": extra.duration if extra else None,
         }
-        if mime and not mime.startswith(("image/", "video/", "audio/")):
-            out["notes"].append(f"The agent sent {out['attachments'][att_id]['name'] or 'a file'} "
-                                f"of a type the app does not show ({mime}); it is in the library.")
+        if att.kind is None and mime:
+            out["notes"].append(f"The agent also sent {name or 'a file'} ({mime}), which is not "
+                                "a video, image or audio; it was not downloaded.")
     if skipped:
         out["notes"].append(f"{skipped} attachment{'s' if skipped > 1 else ''} came without a "
                             "download link and cannot be shown.")
     return out
 
 
-async def fetch_answer(client: Any, remote_id: str) -> dict[str, Any]:
+async def fetch_answer(client: MiniMaxClient, remote_id: str) -> dict[str, Any]:
     """Read the finished job once more for its text and attachment details. Raises the
     client's errors (MiniMaxError and subclasses: each carries a readable ``message``)."""
     return answer_from_job(await client.agent.get(remote_id))

@@ -110,6 +110,21 @@ class DownloadState(StrEnum):
 
     PENDING = "pending"
     DONE = "done"
+    #: Not media (an agent's PDF): kept in the plan so the finished job names it, never fetched.
+    SKIPPED = "skipped"
+
+
+#: The kinds of result the library files (an agent may also attach other files).
+MEDIA_KINDS = frozenset({"video", "image", "audio"})
+
+
+def is_media_download(d: PlannedDownload) -> bool:
+    """Whether a planned download is media the library files: its kind is one, and its
+    MIME type (when known) says so too — journals from before "file" kinds planned a PDF
+    as an "image" with ``application/pdf``."""
+    mime = str(d.get("mime") or "")
+    return (str(d.get("kind") or "video") in MEDIA_KINDS
+            and (not mime or mime.split("/", 1)[0] in MEDIA_KINDS))
 
 
 class PlannedDownload(TypedDict, total=False):
@@ -127,6 +142,8 @@ class PlannedDownload(TypedDict, total=False):
     mime: str
     #: The remote id the library item records (an agent attachment's id).
     remote: str
+    #: The file's name as the API gave it (an agent attachment's ``fileName``).
+    name: str
     file_id: str | None
     width: Any
     height: Any

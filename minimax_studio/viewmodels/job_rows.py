@@ -82,8 +82,9 @@ def cost_outcome(job: Job) -> str:
 def result_count(job: Job) -> int:
     """How many pictures the job makes: the files it downloaded once known, else what was
     asked (``quantity``, or the model's fixed 4 for Midjourney)."""
-    if len(job.downloads) > 1:
-        return len(job.downloads)
+    files = [d for d in job.downloads.values() if d.get("state") != "skipped"]  # not media: not a result
+    if len(files) > 1:
+        return len(files)
     if job.kind.value != "image":
         return 1
     try:

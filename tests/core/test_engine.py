@@ -164,3 +164,37 @@ async def test_progress_reaches_listeners_at_once_and_the_journal_at_most_every_
         assert done.state is JobState.COMPLETED
         final = await rig.journal.get(job.id)
         assert final is not None and final.state is JobState.COMPLETED
+
+
+async def test_an_agent_attachment_that_is_not_media_is_skipped_with_a_note(sandbox: Sandbox, tmp_path: Path) -> None:
+    """sandbox:oddattach answers an image and a PDF (type 9): the image lands, the PDF is
+    named in the finished job's reason, never fetched — not now, not on the next start."""
+    from minimax_studio.core.jobs import DownloadState
+
+    async with make_rig(sandbox, tmp_path) as rig:
+        job = await rig.run("agent", {"prompt": "sandbox:oddattach an image of a map",
+                                      "models": ["nano-banana-2"]})
+        assert job.state is JobState.COMPLETED, job.reason
+        assert job.reason and "Not downloaded" in job.reason and ".pdf (application/pdf)" in job.reason
+        (item_id,) = job.library_item_ids
+        item = await rig.library.get(item_id)
+        assert item is not None and sniff_media(item.path) == "image"
+        assert not [h for h in sandbox.core.cdn_received if h.path.endswith(".pdf")]
+        assert any("Not downloaded" in (h.message or "") for h in await rig.journal.history(job.id))
+
+        # A journal from before this rule: the PDF planned as an "image" left the job
+        # needing attention. The next start finishes it with the note instead of retrying.
+        stuck = await rig.journal.get(job.id)
+        assert stuck is not None
+        stuck.downloads[f"{stuck.remote_ids[0]}#att_pdf"] = {
+            "url": sandbox.core.cdn_url("agent/att_pdf.pdf"), "state": DownloadState.PENDING,
+            "kind": "image", "mime": "application/pdf", "remote": "att_pdf", "name": "map.pdf"}
+        stuck.state, stuck.reason = JobState.NEEDS_ATTENTION, "the downloaded file is not a valid image"
+        assert await rig.journal.save(stuck, "needs_attention")
+        for _ in range(2):
+            await rig.restart()
+            (again,) = await rig.engine.wait([job.id], timeout=10, settled=True)
+            assert again.state is JobState.COMPLETED, again.reason
+            assert again.reason and "map.pdf" in again.reason, "\n".join(f"{h.event} {h.message}" for h in await rig.journal.history(job.id))
+        assert not [h for h in sandbox.core.cdn_received if h.path.endswith(".pdf")]
+        assert (await rig.library.get(item_id)) is not None and len(again.library_item_ids) == 1

@@ -20,6 +20,7 @@ from minimax_studio.core.jobs import (
     JobKind,
     PlannedDownload,
     file_slots,
+    is_media_download,
 )
 from minimax_studio.core.library_new_item import NewLibraryItem
 from minimax_studio.core.remote_items import COMPLETED, ext_for, sniff_media
@@ -40,12 +41,13 @@ class Ingest(EngineBase):
     async def _download_then_finish(self, job: Job, *, refresh_urls: bool = False) -> None:
         if refresh_urls:
             await self._refresh_urls(job)
+        skipped = await self._skip_non_media(job)
         job.start_download()
         await self._commit(job, EventType.DOWNLOADING)
         total = len(job.downloads)
         problems: list[str] = []
         for n, (key, d) in enumerate(list(job.downloads.items())):
-            if d.get("state") == DownloadState.DONE:
+            if d.get("state") in (DownloadState.DONE, DownloadState.SKIPPED):
                 continue
             try:
                 async with self._download_sem:
@@ -70,11 +72,35 @@ class Ingest(EngineBase):
             await self._finish(job)
             return
         lost = sum(1 for s in statuses if s != COMPLETED)
-        note = None
+        notes = [skipped] if skipped else []
         if lost and job.kind is JobKind.IMAGE:
-            note = f"{len(statuses) - lost} of {len(statuses)} images completed; the others were moderated or failed."
-        job.mark_completed(note)
+            notes.append(f"{len(statuses) - lost} of {len(statuses)} images completed; "
+                         "the others were moderated or failed.")
+        job.mark_completed(" ".join(notes) or None)
         await self._finish(job)
+
+    async def _skip_non_media(self, job: Job) -> str | None:
+        """Mark the planned downloads that are not media (an agent's PDF) skipped: the
+        library files only video, image and audio, and a file it would refuse must not
+        leave the job needing attention and downloaded again on every start. Returns the
+        note the finished job carries; the entries stay (journaled) so a resume still
+        names them."""
+        fresh = False
+        for d in job.downloads.values():
+            if d.get("state") == DownloadState.PENDING and not is_media_download(d):
+                d["state"] = DownloadState.SKIPPED
+                d.pop("path", None)
+                fresh = True
+        odd = [(k, d) for k, d in job.downloads.items() if d.get("state") == DownloadState.SKIPPED]
+        if not odd:
+            return None
+        names = ", ".join(f"{d.get('name') or d.get('remote') or k} ({d.get('mime') or 'unknown type'})"
+                          for k, d in odd)
+        note = (f"Not downloaded: {names}, not a video, image or audio "
+                "(the library keeps only those).")
+        if fresh:
+            await self._save(job, "note", note)
+        return note
 
     async def _download_one(self, job: Job, key: str, d: PlannedDownload, n: int, total: int) -> None:
         remote_id = str(d.get("remote") or key)

@@ -20,7 +20,6 @@ from minimax_studio.core.remote_items import (
     FINAL,
     UNDOCUMENTED_FINAL,
     MediaStatus,
-    field_of,
     status_of,
 )
 
@@ -139,29 +138,32 @@ class AgentOps(KindOps):
         return None  # the agent API has no cancel; the job ends by itself
 
     def remote_status(self, item: RemoteItem) -> int | None:
-        st = field_of(item, "status")
+        st = item.status if isinstance(item, AgentJob) else None
         return {"completed": int(COMPLETED), "failed": int(FAILED)}.get(str(st), int(MediaStatus.PROCESSING))
 
     def plan(self, rid: str, item: RemoteItem | None, config: EngineConfig) -> dict[str, PlannedDownload]:
-        """One download per attachment, keyed ``<job id>#<attachment id>``."""
+        """One download per attachment, keyed ``<job id>#<attachment id>``. An attachment
+        whose MIME type is not video/image/audio (a PDF, type 9) is planned as kind "file":
+        ingest skips it with a note instead of downloading it (see ``is_media_download``)."""
         out: dict[str, PlannedDownload] = {}
-        response = field_of(item, "response") or {}
-        for att in field_of(response, "attachments") or []:
-            f = field_of(att, "file") or {}
-            extra = field_of(f, "extra") or {}
-            url = None
-            if config.prefer_no_watermark:
-                url = field_of(extra, "no_watermark_url")
-            url = url or field_of(f, "fileUrl") or field_of(extra, "watermark_url")
+        if not isinstance(item, AgentJob):
+            return out
+        for att in item.attachments:
+            url = att.url(prefer_clean=config.prefer_no_watermark)
             if not url:
                 continue
-            mime = str(field_of(f, "type") or "")
-            kind = "video" if mime.startswith("video") else "audio" if mime.startswith("audio") else "image"
-            att_id = str(field_of(att, "attachmentID") or url)
+            f = att.file
+            extra = f.extra if f else None
+            mime = (f.type if f else None) or ""
+            # No MIME type and an undocumented type code: "image" as before (the
+            # downloaded bytes are sniffed; a mismatch is refused with a sentence).
+            kind = att.kind or ("file" if mime else "image")
+            att_id = att.attachmentID or url
             out[f"{rid}#{att_id}"] = PlannedDownload(
-                url=url, cover=field_of(extra, "thumbnail_url"), state=DownloadState.PENDING, mime=mime,
-                kind=kind, remote=att_id, width=field_of(extra, "width"), height=field_of(extra, "height"),
-                duration=field_of(extra, "duration"))
+                url=url, cover=extra.thumbnail_url if extra else None, state=DownloadState.PENDING,
+                mime=mime, kind=kind, remote=att_id, name=(f.fileName if f else None) or att_id,
+                width=extra.width if extra else None, height=extra.height if extra else None,
+                duration=extra.duration if extra else None)
         return out
 
     def refresh(self, job: Job, rid: str, item: RemoteItem, config: EngineConfig) -> None:
@@ -170,8 +172,8 @@ class AgentOps(KindOps):
                 job.downloads[key]["url"] = d["url"]
 
     def failure(self, items: dict[str, RemoteItem]) -> str | None:
-        err = field_of(next(iter(items.values()), None) or {}, "error")
-        msg = field_of(err, "message") if not isinstance(err, str) else err
+        first = next(iter(items.values()), None)
+        msg = first.error_message if isinstance(first, AgentJob) else None
         return f"The agent failed: {msg}." if msg else "The agent finished without a result."
 
 
