@@ -22,7 +22,7 @@ import pytest
 
 from minimax_studio.api.client import MiniMaxClient
 from minimax_studio.core.engine import Engine
-from minimax_studio.core.jobs import Job, JobKind, JobState
+from minimax_studio.core.jobs import EventType, Job, JobKind, JobState
 from minimax_studio.core.journal import Journal
 from minimax_studio.core.library import Library
 from minimax_studio.core.locations import session_locations
@@ -339,6 +339,8 @@ def test_a_sheet_rerun_after_kill_waits_for_the_lease_then_resumes_without_resen
 @pytest.mark.asyncio
 async def test_a_job_removed_by_the_process_running_it_is_removed_here_too(
         sandbox: Sandbox, tmp_path: Path) -> None:
+    # A slow create answer (as under CPU load): the viewer lists the job while it is being sent.
+    sandbox.faults.add("videos/create", latency=0.5, times=1)
     async with make_rig(sandbox, tmp_path) as runner:
         job = await runner.engine.submit("video", {"model": "T2V-01", "prompt": f"a comet {SLOW}"})
         async with make_rig(sandbox, tmp_path) as viewer:
@@ -346,6 +348,14 @@ async def test_a_job_removed_by_the_process_running_it_is_removed_here_too(
                 return any(e.job.id == job.id for e in viewer.events)
 
             await _until(seen_running, 10, "the viewer to list the other engine's job")
+
+            async def created() -> bool:
+                # Removing a job whose create call is on the wire is refused on purpose
+                # (its answer decides what there is to cancel): act once it was answered.
+                return any(e.job.id == job.id and e.type in (EventType.SUBMITTED, EventType.PROCESSING)
+                           for e in runner.events)
+
+            await _until(created, 10, "the create call to be answered")
             await runner.engine.remove(job.id)
 
             async def seen_removed() -> bool:
