@@ -54,7 +54,8 @@ class AgentTab(QWidget):
     #: nothing itself: it calls ``open_conversation_for_job``; this signal lets others listen).
     conversationRequested = Signal(int)
 
-    def __init__(self, vm: AgentVM, window: Any = None, parent: QWidget | None = None) -> None:
+    def __init__(self, vm: AgentVM, window: MainWindow | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("agentTab")
         self.vm = vm
@@ -389,6 +390,8 @@ class AgentTab(QWidget):
         self.composer.prompt.setFocus()
 
     def _use_as_reference(self, path: str) -> None:
+        if self._window is None:  # shown on its own: no Image tab to fill
+            return
         try:
             image_tab = self._window.tab("Image")
         except (AttributeError, ValueError):
@@ -425,7 +428,7 @@ def build_agent_tab(services: Services, window: MainWindow) -> QWidget:
     return tab
 
 
-def _offer_to_gallery(tab: AgentTab, window: Any) -> None:
+def _offer_to_gallery(tab: AgentTab, window: MainWindow) -> None:
     """Give the Gallery its "Open conversation" (``gallery_actions.set_conversation_opener``).
     The Gallery is built after this tab, so look for it until it is there (and again each
     time a tab is chosen: a new session builds a new Gallery)."""

@@ -152,9 +152,11 @@ def _board_of(accounts_vm: Any) -> tuple[Any, ...]:
                  for r in accounts_vm.model.rows())
 
 
-def _use_as_first_frame(window: Any, path: str) -> None:
+def _use_as_first_frame(window: MainWindow | None, path: str) -> None:
     """A finished image (or a video's last frame) becomes the first frame of a new video:
     always the Video tab's form, whichever panel asked — and that tab comes forward."""
+    if window is None:  # a tab shown on its own (tests, screenshots): no Video tab
+        return
     try:
         video = window.tab("Video")
     except (AttributeError, ValueError):
