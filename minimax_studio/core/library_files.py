@@ -195,8 +195,11 @@ async def add_files(library: Library, paths: Sequence[Path], thumbs_dir: Path, *
         if not pending:
             return
         batch = list(pending)
-        pending.clear()
+        # Cleared only once written: a cancel while the write waits for the database
+        # thread (its work may then never run) leaves the batch to the final flush below.
+        # Writing it twice is harmless: add_many skips remote ids already indexed.
         report.added += await library.add_many(batch)
+        del pending[:len(batch)]
 
     try:
         for i, src in enumerate(files, start=1):

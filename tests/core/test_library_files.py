@@ -8,6 +8,7 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import pytest_asyncio
@@ -70,15 +71,60 @@ async def test_cancelling_leaves_no_copy_the_index_does_not_know(lib: Library, t
     src = tmp_path / "many"
     for i in range(60):
         picture(src / f"{i:02}.png", (i * 4, 10, 10))
-    task = asyncio.ensure_future(add_files(lib, [src], tmp_path / "thumbs"))
-    while await lib.count() == 0 and not task.done():
-        await asyncio.sleep(0.01)
-    task.cancel()
+    def cancel_at(done: int, _total: int, _name: str) -> None:
+        # Cancelled at a known point, not after a race with the copying: after the first
+        # batch of 50 was indexed and 5 more were copied but not yet indexed.
+        if done == 55:
+            task.cancel()
+
+    task = asyncio.ensure_future(add_files(lib, [src], tmp_path / "thumbs", progress=cancel_at))
     with pytest.raises(asyncio.CancelledError):
         await task
     copies = sorted(p for p in lib.root.rglob("*.png"))
-    assert 0 < len(copies) < 60
+    assert 55 <= len(copies) < 60  # the copy under way when cancelled is finished, then it stops
     assert await lib.count() == len(copies)
+
+
+async def test_cancelling_while_a_batch_waits_for_the_database_still_indexes_it(
+        lib: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The database thread is busy (a Gallery query, say) when the first batch of 50 is
+    written, and the cancel comes while that write waits its turn — so it never runs. The
+    batch is written by the final flush instead of being lost with 50 unindexed copies."""
+    import threading
+
+    src = tmp_path / "many"
+    for i in range(52):
+        picture(src / f"{i:02}.png", (i * 4, 20, 10))
+    release = threading.Event()
+    busy: list[asyncio.Future[bool]] = []
+
+    def hold_the_database(done: int, _total: int, _name: str) -> None:
+        # Once the files are being copied (add_files has read the index), a query holds
+        # the library's one database thread until released.
+        if not busy:
+            busy.append(asyncio.ensure_future(lib.db.run(lambda _conn: release.wait(20))))
+
+    writing = asyncio.Event()
+    real_add_many = lib.add_many
+
+    async def add_many(items: Any) -> int:  # the real write; the test only learns it began
+        writing.set()
+        return await real_add_many(items)
+
+    monkeypatch.setattr(lib, "add_many", add_many)
+    task = asyncio.ensure_future(add_files(lib, [src], tmp_path / "thumbs", progress=hold_the_database))
+    await writing.wait()  # the batch's write is queued behind the busy query now
+    task.cancel()
+    # One loop pass hands the cancel on to the queued database work (a done-callback);
+    # only then may the busy query end, or the write could still start.
+    await asyncio.sleep(0)
+    release.set()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert await busy[0]  # released, not timed out
+    copies = sorted(p for p in lib.root.rglob("*.png"))
+    assert len(copies) == 50
+    assert await lib.count() == 50
 
 
 async def test_export_writes_the_file_and_its_exact_request(lib: Library, tmp_path: Path) -> None:
