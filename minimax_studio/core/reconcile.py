@@ -29,10 +29,11 @@ from typing import TYPE_CHECKING, Any
 from minimax_studio.api.errors import MiniMaxError, NotFoundError
 from minimax_studio.api.models import parse_time
 from minimax_studio.core.jobs import Job, JobKind, JobState
-from minimax_studio.core.routing import _get, account_of
+from minimax_studio.core.routing import account_of
 
 if TYPE_CHECKING:
     from minimax_studio.api.client import MiniMaxClient
+    from minimax_studio.api.models import Image, Video
 
 
 class Ambiguous(Exception):
@@ -87,14 +88,14 @@ class Reconciler:
             return True  # no time to compare: the prompt and "not claimed" must do
         return job.create_sent_at - self._window <= when <= job.create_sent_at + self._window
 
-    def _matches(self, job: Job, item: Any) -> bool:
+    def _matches(self, job: Job, item: Video | Image) -> bool:
         want = normalize_prompt(job.prompt)
-        desc = normalize_prompt(_get(item, "desc", "prompt"))
+        desc = normalize_prompt(item.desc)
         if want:
             return desc == want
         # No prompt (image-to-video): the item must have been made from our files.
         ours = set(job.file_ids.values())
-        origin = {str(_get(f, "id")) for f in (_get(item, "originFiles", "origin_files") or [])}
+        origin = {str(f.id) for f in item.originFiles}
         return bool(ours) and ours <= origin
 
     async def find(self, job: Job, claimed: set[str], siblings: list[Job] | None = None) -> list[str]:
@@ -126,12 +127,12 @@ class Reconciler:
         out: list[tuple[datetime, str]] = []
         for e in entries or []:
             # The docs' example puts an image id in ``videoId``: accept either field.
-            rid = _get(e, field) or _get(e, "videoId", "imageId")
+            rid = (e.videoId if field == "videoId" else e.imageId) or e.job_id
             if not isinstance(rid, str) or rid in claimed or account_of(rid) != job.account:
                 continue
             if (field == "videoId") != ("-video:" in rid):
                 continue
-            started = _as_datetime(_get(e, "started"))
+            started = e.started_at
             if self._in_window(job, started):
                 out.append((started or datetime.max.replace(tzinfo=UTC), rid))
             elif too_far is not None:
@@ -174,24 +175,24 @@ class Reconciler:
         seen = {r for (r,) in timed} | too_far
         untimed: list[list[str]] = []  # finished: listed, without a documented time
         for v in await self._client.videos.list(account=job.account, limit=self._limit) or []:
-            rid = _get(v, "videoId", "video_id")
-            if isinstance(rid, str) and rid not in claimed and rid not in seen and self._matches(job, v):
-                seen.add(rid)
-                untimed.append([rid])
+            vid = v.videoId
+            if vid and vid not in claimed and vid not in seen and self._matches(job, v):
+                seen.add(vid)
+                untimed.append([vid])
         return self._pick(job, timed, untimed, place, count)
 
     async def _find_images(self, job: Job, claimed: set[str], place: int, count: int) -> list[str]:
         images = await self._client.images.list(account=job.account, limit=self._limit)
         batches: dict[str, list[tuple[datetime, str]]] = {}
         for im in images or []:
-            rid = _get(im, "imageId", "image_id")
+            rid = im.imageId
             if not isinstance(rid, str) or rid in claimed or not self._matches(job, im):
                 continue
             # Images document ``createTime`` and ``batchID`` (one create call's images).
-            when = _as_datetime(_get(im, "createTime"))
+            when = im.created_at
             if not self._in_window(job, when):
                 continue
-            batch = str(_get(im, "batchID") or rid)
+            batch = str(im.batchID or rid)
             batches.setdefault(batch, []).append((when or datetime.max.replace(tzinfo=UTC), rid))
         if batches:
             ordered = sorted(batches.values(), key=min)
@@ -219,20 +220,14 @@ class Reconciler:
 
     async def _find_agent(self, job: Job, claimed: set[str]) -> list[str]:
         running = await self._client.agent.jobs()
-        executing = _get(running, "executing") or {}
-        ids: list[str] = []
-        for acc_jobs in (executing.values() if isinstance(executing, dict) else []):
-            for entry in acc_jobs or []:
-                jid = _get(entry, "jobId")
-                if isinstance(jid, str) and jid not in claimed:
-                    ids.append(jid)
+        ids = [jid for jid in running.running_ids if jid not in claimed]
         for jid in ids:
             try:
                 aj = await self._client.agent.get(jid)
             except NotFoundError:
                 continue
-            req = _get(aj, "request") or {}
-            if normalize_prompt(_get(req, "prompt")) == normalize_prompt(job.prompt) and \
-                    self._in_window(job, _as_datetime(_get(aj, "created"))):
+            prompt = aj.request.prompt if aj.request else None
+            if normalize_prompt(prompt) == normalize_prompt(job.prompt) and \
+                    self._in_window(job, _as_datetime(aj.created)):
                 return [jid]
         return []

@@ -23,14 +23,14 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from minimax_studio.api.errors import MiniMaxError, NotFoundError
 from minimax_studio.core.jobs import Job, JobKind
-from minimax_studio.core.remote_items import field_of
 
 if TYPE_CHECKING:
     from minimax_studio.api.client import MiniMaxClient
+    from minimax_studio.api.models import Account, AccountCapacity
 
 _ACCOUNT_IN_ID = re.compile(r"-minimax:([^-:]+)-(video|image|file):")
 
@@ -38,10 +38,6 @@ _ACCOUNT_IN_ID = re.compile(r"-minimax:([^-:]+)-(video|image|file):")
 def account_of(remote_id: str) -> str | None:
     m = _ACCOUNT_IN_ID.search(remote_id or "")
     return m.group(1) if m else None
-
-
-#: Kept for callers of the old name; the reader lives in ``remote_items``.
-_get = field_of
 
 
 class PauseReason(StrEnum):
@@ -158,25 +154,21 @@ class Router:
                     await self._refresh_credits(acc)
 
     async def _refresh_accounts(self) -> None:
-        listing: Any
+        accounts: list[Account]
         try:
-            listing = await self._client.accounts.list()
+            accounts = await self._client.accounts.list()
         except NotFoundError:
             # 404 "Configuration not found": no account configured at all.
-            listing = {}
-        items: Iterable[Any] = listing.values() if isinstance(listing, dict) else listing
+            accounts = []
         seen: list[str] = []
-        for item in items:
-            account = str(_get(item, "account") or "")
+        for item in accounts:
+            account = str(item.account or "")
             if not account:
                 continue
             st = self._accounts.setdefault(account, AccountState(account))
-            mj = _get(item, "maxJobs", "max_jobs")
-            st.max_jobs = int(mj) if mj is not None else st.max_jobs
-            sv = _get(item, "supportVideo", "support_video")
-            st.supports_video = True if sv is None else bool(sv)
-            err = _get(item, "error")
-            st.session_error = str(err) if err else None
+            st.max_jobs = item.maxJobs if item.maxJobs is not None else st.max_jobs
+            st.supports_video = True if item.supportVideo is None else bool(item.supportVideo)
+            st.session_error = str(item.error) if item.error else None
             seen.append(account)
         for gone in set(self._accounts) - set(seen):
             del self._accounts[gone]
@@ -186,29 +178,22 @@ class Router:
 
     async def _refresh_capacity(self) -> None:
         avail = await self._client.scheduler.available()
-        executing = _get(avail, "executing") or []
         ids_by_account: dict[str, set[str]] = {}
-        for entry in executing:
-            vid = _get(entry, "videoId", "video_id")
+        for entry in avail.executing:
             # The docs' example puts image ids in videoId too; images never hold a slot.
-            if isinstance(vid, str) and "-video:" in vid:
+            vid = entry.job_id
+            if vid and entry.is_video:
                 acc = account_of(vid)
                 if acc:
                     ids_by_account.setdefault(acc, set()).add(vid)
-        listed: dict[str, Any] = {}
-        for cap in _get(avail, "available") or []:
-            acc = _get(cap, "account")
-            if acc:
-                listed[str(acc)] = cap
+        listed: dict[str, AccountCapacity] = {str(cap.account): cap for cap in avail.available if cap.account}
         for acc, st in self._accounts.items():
             cap = listed.get(acc)
             st.snapshot_ids = ids_by_account.get(acc, set())
             if cap is not None:
-                mj = _get(cap, "maxJobs", "max_jobs")
-                if mj is not None:
-                    st.max_jobs = int(mj)
-                ex = _get(cap, "executing")
-                st.executing = int(ex) if ex is not None else len(st.snapshot_ids)
+                if cap.maxJobs is not None:
+                    st.max_jobs = cap.maxJobs
+                st.executing = cap.executing if cap.executing is not None else len(st.snapshot_ids)
             else:
                 # Accounts without a free slot are left out of ``available`` (useapi's own
                 # script relies on it): treat an unlisted account as full.
@@ -223,8 +208,8 @@ class Router:
         except MiniMaxError:
             # Credits are a hint: an account whose features cannot be read is still usable.
             return
-        total = _get(features, "totalCredits", "total_credits")
-        acc.credits = int(total) if isinstance(total, int | float) else None
+        total = features.totalCredits
+        acc.credits = int(total) if total is not None else None
 
     # --- what the engine tells us -------------------------------------------------------------
     def release(self, remote_id: str) -> None:
