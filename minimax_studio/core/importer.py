@@ -28,11 +28,13 @@ from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 from minimax_studio.api.errors import MiniMaxError
-from minimax_studio.api.models import parse_time
+from minimax_studio.api.models import Image, Video, parse_time
 from minimax_studio.core.library import Library, LibraryItem
+from minimax_studio.core.library_new_item import NewLibraryItem
 from minimax_studio.core.media_sniff import accepted_words, describe_bytes, media_kind, read_head
 from minimax_studio.core.naming import safe_extension
-from minimax_studio.core.remote_items import COMPLETED, FINAL, best_media_url, field_of
+from minimax_studio.core.poll_limits import is_final_item
+from minimax_studio.core.remote_items import COMPLETED
 from minimax_studio.core.thumbnails import make_thumbnail, thumbnail_from_cover
 
 if TYPE_CHECKING:
@@ -105,10 +107,6 @@ class ImportReport:
 ProgressFn = Callable[[ImportProgress], None]
 
 
-_get = field_of
-_best_url = best_media_url
-
-
 def _int(value: Any) -> int | None:
     try:
         n = int(value)
@@ -123,11 +121,11 @@ _EARLIEST = datetime(2020, 1, 1, tzinfo=UTC)
 _FUTURE_SLACK = timedelta(days=2)
 
 
-def _created(item: Any) -> tuple[datetime, bool]:
+def _created(item: Video | Image) -> tuple[datetime, bool]:
     """(when the item was made, whether the server's createTime said so). An impossible
     or missing date is "unknown": the item is filed under the import time instead."""
     now = datetime.now(UTC)
-    when = parse_time(_get(item, "createTime", "create_time"))  # epoch ms in the docs
+    when = parse_time(item.createTime)  # epoch ms in the docs
     if when is None:
         return now, False
     try:
@@ -144,35 +142,16 @@ def _extension(kind: str, url: str) -> str:
     return ext if ext in _KNOWN_EXT[kind] else _DEFAULT_EXT[kind]
 
 
-def _is_final(item: Any) -> bool:
-    final = _get(item, "statusFinal", "status_final")
-    if isinstance(final, bool):
-        return final
-    return _int(_get(item, "status")) in FINAL
-
-
 async def _account_ids(client: MiniMaxClient) -> list[str]:
-    listed = await client.accounts.list()
-    if isinstance(listed, dict):
-        return [str(k) for k in listed]
-    out: list[str] = []
-    for acc in listed or ():
-        ident = _get(acc, "account", "id")
-        if ident:
-            out.append(str(ident))
-    return out
+    return [acc.account for acc in await client.accounts.list() if acc.account]
 
 
 async def _list_page(client: MiniMaxClient, kind: str, account: str, limit: int,
-                     last: str | None) -> list[Any]:
-    page: Any
+                     last: str | None) -> Sequence[Video | Image]:
+    # The client unwraps the {"videos": [...]} / {"images": [...]} answers itself.
     if kind == "video":
-        page = await client.videos.list(account=account, limit=limit, last_video_id=last)
-    else:
-        page = await client.images.list(account=account, limit=limit, last_image_id=last)
-    if isinstance(page, dict):  # tolerate a raw {"images": [...]} wrapper
-        page = page.get("images") or page.get("videos") or []
-    return list(page or [])
+        return await client.videos.list(account=account, limit=limit, last_video_id=last)
+    return await client.images.list(account=account, limit=limit, last_image_id=last)
 
 
 def _remove_quietly(*paths: Path) -> None:
@@ -181,13 +160,13 @@ def _remove_quietly(*paths: Path) -> None:
             p.unlink()
 
 
-async def _thumbnail(client: MiniMaxClient, kind: str, path: Path, item: Any,
+async def _thumbnail(client: MiniMaxClient, kind: str, path: Path, item: Video | Image,
                      thumbs_dir: Path) -> Path | None:
     """A nicety: any failure leaves the item without a thumbnail."""
     try:
         if kind == "image":
             return await make_thumbnail(path, thumbs_dir)
-        cover_url = _get(item, "coverURL", "cover_url")
+        cover_url = item.coverURL
         if not cover_url:
             return await make_thumbnail(path, thumbs_dir)
         return await thumbnail_from_cover(client.download, str(cover_url), thumbs_dir)
@@ -216,12 +195,12 @@ def _check_media(path: Path, kind: str) -> None:
 
 
 async def _import_one(client: MiniMaxClient, library: Library, thumbs_dir: Path, kind: str,
-                      account: str, item: Any, remote_id: str) -> LibraryItem:
-    url = _best_url(item)
+                      account: str, item: Video | Image, remote_id: str) -> LibraryItem:
+    url = item.best_url
     if not url:
         raise MiniMaxError("The site lists it as completed but gives no download link.")
-    prompt = str(_get(item, "desc", "prompt") or "")
-    model = str(_get(item, "modelID", "model_id", "model") or "")
+    prompt = item.desc or ""
+    model = item.modelID or ""
     created, _ = _created(item)
     path = library.target_path(kind, model, prompt, _extension(kind, url), created)
     part = path.with_name(path.name + ".part")
@@ -233,20 +212,20 @@ async def _import_one(client: MiniMaxClient, library: Library, thumbs_dir: Path,
         await asyncio.to_thread(_check_media, path, kind)
         thumb = await _thumbnail(client, kind, path, item, thumbs_dir)
         request: dict[str, Any] = {"model": model, "prompt": prompt}
-        aspect = _get(item, "aspectRatio", "aspect_ratio")
-        if aspect:
-            request["aspectRatio"] = aspect
-        origin = _get(item, "originFiles", "origin_files")
-        added = await library.add(
+        if item.aspectRatio:
+            request["aspectRatio"] = item.aspectRatio
+        origin = [f.model_dump(exclude_none=True) for f in item.originFiles]
+        # A video's duration is not in the documented record; read it when the server sends it.
+        duration = _int((item.model_extra or {}).get("duration"))
+        added = await library.add_item(NewLibraryItem(
             kind=kind, prompt=prompt, model=model, request=request,
             options={"originFiles": origin} if origin else {},
             account=account, remote_id=remote_id,
-            file_id=_get(item, "fileID", "file_id"),
-            width=_int(_get(item, "width")), height=_int(_get(item, "height")),
-            duration=_int(_get(item, "duration")),
+            file_id=item.fileID if isinstance(item, Image) else None,
+            width=_int(item.width), height=_int(item.height), duration=duration,
             path=path, thumb_path=thumb, created_at=created, finished_at=created,
             source="import",
-        )
+        ))
         indexed = True
         return added
     finally:
@@ -291,18 +270,17 @@ async def import_remote(client: MiniMaxClient, library: Library, thumbs_dir: Pat
                     break
                 for item in page:
                     listed += 1
-                    composite = _get(item, "videoId" if kind == "video" else "imageId",
-                                     "video_id" if kind == "video" else "image_id")
-                    remote_id = str(composite or _get(item, "id") or "")
+                    composite = item.videoId if isinstance(item, Video) else item.imageId
+                    remote_id = str(composite or item.id or "")
                     if not remote_id:
                         continue
                     if remote_id in skip:
                         report.already_in_library += 1
                         continue
-                    if not _is_final(item):
+                    if not is_final_item(item):
                         report.unfinished += 1
                         continue
-                    if _int(_get(item, "status")) != _COMPLETED:
+                    if item.status != _COMPLETED:
                         report.not_successful += 1
                         continue
                     if progress:
@@ -322,8 +300,8 @@ async def import_remote(client: MiniMaxClient, library: Library, thumbs_dir: Pat
                     if not _created(item)[1]:
                         report.undated += 1
                 tail = page[-1]
-                cursor = _get(tail, "id") if cursor_field == "id" else None
-                cursor = cursor or _get(tail, "videoId" if kind == "video" else "imageId")
+                cursor = tail.id if cursor_field == "id" else None
+                cursor = cursor or (tail.videoId if isinstance(tail, Video) else tail.imageId)
                 if not cursor or str(cursor) in seen_cursors:
                     break
                 seen_cursors.add(str(cursor))
