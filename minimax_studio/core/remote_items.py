@@ -1,18 +1,17 @@
-"""Reading what Hailuo says about a video or image: its status code, percent, the best
-media URL, and the file extension and media kind of what we downloaded (from our own
+"""Reading what Hailuo says about a video or image: its status code and percent, and the
+file extension and media kind of what we downloaded (from our own
 allow-list and the file's bytes, never from the server's name as is)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlparse
 
-from minimax_studio.api.models import MediaStatus
+from minimax_studio.api.models import AgentJob, Image, MediaStatus, Video
 from minimax_studio.core.jobs import JobKind
 
 __all__ = ["COMPLETED", "FAILED", "FINAL", "GONE", "MODERATED", "REMOTE_RUNNING", "REMOTE_WAITING",
-           "UNDOCUMENTED_FINAL", "MediaStatus", "best_media_url", "ext_for", "field_of",
+           "UNDOCUMENTED_FINAL", "MediaStatus", "ext_for",
            "item_percent", "sniff_media", "status_of"]
 
 # Hailuo's status codes (videos.md; images use the same table) are ``MediaStatus``, the
@@ -29,27 +28,6 @@ REMOTE_RUNNING = frozenset({MediaStatus.PROCESSING, MediaStatus.PROCESSING_12})
 GONE = 404
 #: Our own marker for "``statusFinal`` was true with a status code the docs do not list".
 UNDOCUMENTED_FINAL = -1
-
-
-def field_of(obj: Any, *names: str) -> Any:
-    """A field of an API answer — a pydantic model (declared or extra field) or a plain
-    dict (the docs' shapes in tests, the journal's copies) — by the first of its
-    spellings that is set. The one such reader in core."""
-    for name in names:
-        if isinstance(obj, dict):
-            if obj.get(name) is not None:
-                return obj[name]
-            continue
-        value = getattr(obj, name, None)
-        if value is None:
-            extra = getattr(obj, "model_extra", None) or {}
-            value = extra.get(name)
-        if value is not None:
-            return value
-    return None
-
-
-_get = field_of
 
 
 _EXT_BY_KIND = {
@@ -92,27 +70,12 @@ def sniff_media(path: Path) -> str | None:
     return None
 
 
-def item_percent(item: Any) -> int | None:
-    p = _get(item, "percent")
-    return int(p) if isinstance(p, int | float) else None
+def item_percent(item: Video | Image | AgentJob) -> int | None:
+    """A video's or image's ``percent`` (an agent job reports none)."""
+    p = item.percent if isinstance(item, Video | Image) else None
+    return int(p) if p is not None else None
 
 
-def status_of(item: Any) -> int | None:
-    s = _get(item, "status")
-    try:
-        return int(s) if s is not None else None
-    except (TypeError, ValueError):
-        return None
-
-
-def best_media_url(item: Any) -> str | None:
-    """The one best-URL rule for a video or image: the model's ``best_url`` (watermark-free
-    ``downloadURL`` first, then ``videoURL``), and the same order for a plain dict."""
-    url = getattr(item, "best_url", None) if not isinstance(item, dict) else None
-    if isinstance(url, str) and url:
-        return url
-    for name in ("downloadURL", "download_url", "videoURL", "video_url"):
-        value = _get(item, name)
-        if isinstance(value, str) and value:
-            return value
-    return None
+def status_of(item: Video | Image | AgentJob) -> int | None:
+    """A video's or image's status code (an agent job's status is a word: see AgentOps)."""
+    return item.status if isinstance(item, Video | Image) else None
