@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from minimax_studio.api.models import MediaStatus
+
 from . import jwt as hjwt
 from .clock import Clock
 from .faults import STATUS_TEXT, Faults
@@ -214,7 +216,7 @@ class Core:
             if job.kind == "image" and job.file_id == file_id:
                 from .lifecycle import progress  # local: avoid a cycle in type checkers
 
-                if progress(job, self.clock.now()).status != 2:
+                if progress(job, self.clock.now()).status != MediaStatus.COMPLETED:
                     raise ApiError(400, f"{field_name}: the image {job.composite_id} is not completed")
                 return {"id": file_id, "url": self.cdn_url(f"image/{job.hailuo_id}.{job.media_name}"),
                         "type": job.media_name}

@@ -5,24 +5,30 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from minimax_studio.api.models import MediaStatus
+
 from . import rules
 from .core import Core
 from .ids import composite
+from .lifecycle import UNDOCUMENTED_FINAL
 from .media import clip_for, image_size
 from .state import Account, AgentJob, MediaJob
 
 _IMAGE_LONG_SIDE = 512
+#: Both documented codes of each phase, in the order the seeded choice has always used.
+_QUEUED = (MediaStatus.QUEUED, MediaStatus.PENDING)
+_PROCESSING = (MediaStatus.PROCESSING, MediaStatus.PROCESSING_12)
 
 
 def _outcome(core: Core, prompt: str) -> tuple[int, str, bool]:
     """(final status, message, post-moderated) from the prompt keywords."""
     if core.faults.fails(prompt):
-        return 3, "Generation failed", False
+        return MediaStatus.FAILED, "Generation failed", False
     if core.faults.moderated_outcome(prompt):
-        return 7, "Face Detected", False
+        return MediaStatus.MODERATED_7, "Face Detected", False
     if core.faults.odd_final(prompt):
-        return 9, "This generation expired before it could start", False
-    return 2, "", core.faults.post_moderated(prompt)
+        return UNDOCUMENTED_FINAL, "This generation expired before it could start", False
+    return MediaStatus.COMPLETED, "", core.faults.post_moderated(prompt)
 
 
 def make_video_job(core: Core, acc: Account, user: str, body: dict[str, Any],
@@ -40,7 +46,7 @@ def make_video_job(core: Core, acc: Account, user: str, body: dict[str, Any],
         account=acc.account, user=user, model=str(body.get("model", "")), prompt=prompt,
         request={k: v for k, v in body.items() if k != "account"}, created=now,
         queue_s=queued, run_s=run,
-        queued_code=core.rng.choice((11, 0)), processing_code=core.rng.choice((1, 12)),
+        queued_code=core.rng.choice(_QUEUED), processing_code=core.rng.choice(_PROCESSING),
         outcome=outcome, outcome_message=message, aspect=aspect,
         width=clip.width, height=clip.height, media_name=clip.name, cost=credits,
         paid=acc.paid, reply_url=body.get("replyUrl") or core.config.default_reply_url,
@@ -76,8 +82,8 @@ def make_image_jobs(core: Core, acc: Account, user: str, body: dict[str, Any],
             kind="image", hailuo_id=hid, composite_id=composite(user, acc.account, "image", hid),
             account=acc.account, user=user, model=model, prompt=prompt,
             request={k: v for k, v in body.items() if k != "account"}, created=now,
-            queue_s=queued, run_s=run, queued_code=core.rng.choice((11, 0)),
-            processing_code=core.rng.choice((1, 12)), outcome=outcome,
+            queue_s=queued, run_s=run, queued_code=core.rng.choice(_QUEUED),
+            processing_code=core.rng.choice(_PROCESSING), outcome=outcome,
             outcome_message=message, aspect=aspect, width=w, height=h,
             media_name=_image_format(model), cost=credits // max(1, quantity), paid=acc.paid,
             reply_url=body.get("replyUrl") or core.config.default_reply_url,

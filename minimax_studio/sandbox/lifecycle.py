@@ -6,16 +6,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from minimax_studio.api.models import MediaStatus
+
 from .state import AgentJob, MediaJob
 
-STATUS_LABEL = {0: "pending", 1: "processing", 2: "completed", 3: "failed", 5: "moderated",
-                7: "moderated", 11: "queued", 12: "processing", 14: "moderated"}
-FINAL_STATUSES = frozenset({2, 3, 5, 7, 14})
+# The API's one status vocabulary (videos.md), shared with the client: the sandbox answers
+# with the codes the app reads.
+STATUS_LABEL: dict[int, str] = {s: s.label for s in MediaStatus}
+FINAL_STATUSES = frozenset(s for s in MediaStatus if s.is_final)
 #: A final status the docs do not list (prompt keyword ``sandbox:oddfinal``): clients must
-#: stop on ``statusFinal``, not on the codes they know.
+#: stop on ``statusFinal``, not on the codes they know. Not a MediaStatus on purpose.
 UNDOCUMENTED_FINAL = 9
 STATUS_LABEL[UNDOCUMENTED_FINAL] = "expired"
-MODERATED = frozenset({5, 7, 14})
+MODERATED = frozenset(s for s in MediaStatus if s.is_moderated)
 
 # Agent jobs that run longer are abandoned (agent.md: 15 min; 10 in the first version).
 AGENT_TIMEOUT_S = 15 * 60
@@ -58,10 +61,10 @@ def _percent(job: MediaJob, now: float) -> int:
 def progress(job: MediaJob, now: float) -> Progress:
     if job.cancelled_at is not None and job.cancelled_at < natural_end(job) \
             and now >= job.cancelled_at:
-        # Cancel is documented without its outcome; we end it as failed (3) - inferred.
-        return Progress(3, _percent(job, job.cancelled_at), "Cancelled")
+        # Cancel is documented without its outcome; we end it as failed - inferred.
+        return Progress(MediaStatus.FAILED, _percent(job, job.cancelled_at), "Cancelled")
     if now >= natural_end(job):
-        pct = 100 if job.outcome == 2 else _percent(job, natural_end(job) - 1e-6)
+        pct = 100 if job.outcome == MediaStatus.COMPLETED else _percent(job, natural_end(job) - 1e-6)
         return Progress(job.outcome, pct, job.outcome_message)
     if now < job.created + job.queue_s:
         return Progress(job.queued_code, 0, "In queue, your generation will start soon")

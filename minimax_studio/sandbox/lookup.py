@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from minimax_studio.api.models import MediaStatus
+
 from .core import ApiError, Core
 from .ids import parse_composite
 from .lifecycle import final_at, progress
@@ -21,7 +23,7 @@ def is_removed(core: Core, job: MediaJob) -> bool:
     if not job.post_moderated:
         return False
     now = core.clock.now()
-    return progress(job, now).status == 2 and now >= post_moderation_at(job)
+    return progress(job, now).status == MediaStatus.COMPLETED and now >= post_moderation_at(job)
 
 
 def find_job(core: Core, raw_id: str, kind: str, user: str, *, missing: int = 404) -> MediaJob:

@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, TypeVar
 
+from minimax_studio.api.models import MediaStatus
+
 
 @dataclass
 class Account:
@@ -53,9 +55,9 @@ class MediaJob:
     created: float
     queue_s: float
     run_s: float
-    queued_code: int = 11  # 11 queued or 0 pending
-    processing_code: int = 1  # 1 or 12
-    outcome: int = 2  # final status: 2 / 3 / 5 / 7 / 14
+    queued_code: int = MediaStatus.QUEUED  # or PENDING
+    processing_code: int = MediaStatus.PROCESSING  # or PROCESSING_12
+    outcome: int = MediaStatus.COMPLETED  # a final MediaStatus (or lifecycle.UNDOCUMENTED_FINAL)
     outcome_message: str = ""
     aspect: str = "16:9"
     width: int = 0

@@ -11,6 +11,8 @@ from typing import Any
 
 import aiohttp
 
+from minimax_studio.api.models import MediaStatus
+
 from .core import Core
 from .lifecycle import FINAL_STATUSES, agent_status, progress
 from .views import agent_json, job_json
@@ -96,7 +98,7 @@ class Ticker:
             job.settled = True
             core.dirty = True
             self._last_progress.pop(job.composite_id, None)
-            if p.status in FINAL_STATUSES - {2} and core.config.refund_failed:
+            if p.status in FINAL_STATUSES - {MediaStatus.COMPLETED} and core.config.refund_failed:
                 acc = core.state.accounts.get(job.account)
                 if acc is not None:
                     acc.credits += job.cost  # Hailuo returns credits of failed jobs (inferred)

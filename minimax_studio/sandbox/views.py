@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from minimax_studio.api.models import MediaStatus
+
 from . import jwt as hjwt
 from .clock import iso, mmss
 from .core import Core
@@ -58,12 +60,12 @@ def video_json(core: Core, job: MediaJob, *, in_list: bool = False) -> dict[str,
         "height": 0,
         "originFiles": job.origin_files,
         "canAppeal": p.status in MODERATED,
-        "canRetry": p.status == 3,
+        "canRetry": p.status == MediaStatus.FAILED,
         "modelID": job.model,
         "createTime": int(job.created * 1000),
         "videoId": job.composite_id,
     }
-    if p.status == 2:
+    if p.status == MediaStatus.COMPLETED:
         out["coverURL"] = core.cdn_url(f"cover/{job.hailuo_id}.jpg")
         out["videoURL"] = core.cdn_url(f"video/{job.hailuo_id}.mp4")
         if job.paid:
@@ -76,7 +78,7 @@ def video_json(core: Core, job: MediaJob, *, in_list: bool = False) -> dict[str,
 
 def image_json(core: Core, job: MediaJob) -> dict[str, Any]:
     p = progress(job, core.clock.now())
-    done = p.status == 2
+    done = p.status == MediaStatus.COMPLETED
     url = core.cdn_url(f"image/{job.hailuo_id}.{job.media_name}") if done else ""
     tags = [{"type": "normal", "tagIcon": "", "tagText": job.model}]
     if job.request.get("promptOptimization", True):
@@ -89,7 +91,7 @@ def image_json(core: Core, job: MediaJob) -> dict[str, Any]:
         "status": p.status,
         "message": p.message,
         "percent": p.percent,
-        "canRetry": p.status == 3,
+        "canRetry": p.status == MediaStatus.FAILED,
         "width": job.width if done else 0,
         "height": job.height if done else 0,
         "originFiles": job.origin_files,

@@ -8,6 +8,8 @@ import hashlib
 
 from aiohttp import web
 
+from minimax_studio.api.models import MediaStatus
+
 from ..core import CdnHit, Core
 from ..lifecycle import progress
 from ..lookup import is_removed
@@ -40,7 +42,7 @@ def _media_bytes(core: Core, kind: str, name: str) -> tuple[bytes, str] | None:
         job = _job_by_hid(core, stem.removesuffix("_nowm"))
         if job is None or (is_removed(core, job) and kind != "image"):
             return None
-        if progress(job, core.clock.now()).status != 2:
+        if progress(job, core.clock.now()).status != MediaStatus.COMPLETED:
             return None
         if kind == "video" and job.kind == "video":
             return read_resource(job.media_name), MIME["mp4"]

@@ -8,6 +8,8 @@ from typing import Any
 
 from aiohttp import web
 
+from minimax_studio.api.models import MediaStatus
+
 from .. import rules
 from ..core import ApiError, Core
 from ..jobs import make_video_job
@@ -44,7 +46,7 @@ def template_json(core: Core, t: dict[str, Any]) -> dict[str, Any]:
         "id": f"asset_{t['id']}", "desc": t["desc"],
         "coverURL": core.cdn_url(f"template/{t['id']}.jpg"),
         "videoURL": core.cdn_url(f"template/{t['id']}.mp4"),
-        "status": 2, "width": 256, "height": 144, "duration": 3, "resolution": 1,
+        "status": MediaStatus.COMPLETED, "width": 256, "height": 144, "duration": 3, "resolution": 1,
         "title": t["title"], "agentTemplateID": t["id"], "agentTemplateName": t["name"],
         "downloadURL": core.cdn_url(f"template/{t['id']}.mp4"), "hasVoice": False,
         "modelID": "agent", "useOriginPrompt": False, "isBookmarked": False,
