@@ -42,6 +42,7 @@ from PySide6.QtWidgets import QApplication
 
 from bench.bench_library import WORDS
 from minimax_studio.core.library import Library
+from minimax_studio.core.library_new_item import NewLibraryItem
 from minimax_studio.core.thumbnails import make_thumbnail_sync
 from minimax_studio.ui.event_loop import StudioEventLoop
 from minimax_studio.ui.tabs.gallery_tab import GalleryTab
@@ -86,7 +87,7 @@ def _picture(path: Path, i: int, size: tuple[int, int] = (768, 432)) -> None:
 
 
 def _items(n: int, files: list[Path], covers: list[Path], thumbs: list[Path],
-           seed: int = 3) -> list[dict[str, Any]]:
+           seed: int = 3) -> list[NewLibraryItem]:
     rnd = random.Random(seed)
     span = timedelta(days=700).total_seconds()
     out = []
@@ -96,7 +97,7 @@ def _items(n: int, files: list[Path], covers: list[Path], thumbs: list[Path],
         prompt = " ".join(rnd.choice(WORDS) for _ in range(rnd.randint(6, 18)))
         created = T0 + timedelta(seconds=rnd.random() * span)
         k = rnd.randrange(len(files))
-        out.append(dict(
+        out.append(NewLibraryItem(
             kind=kind, prompt=prompt, model=model, path=files[k],
             thumb_path=covers[k] if kind == "video" else thumbs[k],
             request={"model": model, "prompt": prompt, "quantity": 1},
@@ -275,9 +276,9 @@ async def search_times(tab: GalleryTab, words: list[str]) -> tuple[list[float], 
 
 async def thumbnails_for_new(tab: GalleryTab, library: Library, files: list[Path],
                              probe: Probe) -> tuple[list[float], float]:
-    new = [dict(kind="image", prompt=f"new picture {i}", model="image-01", path=p,
-                created_at=datetime.now(UTC) - timedelta(seconds=NEW_IMAGES - i),
-                remote_id=f"bench:new:{i}") for i, p in enumerate(files)]
+    new = [NewLibraryItem(kind="image", prompt=f"new picture {i}", model="image-01", path=p,
+                          created_at=datetime.now(UTC) - timedelta(seconds=NEW_IMAGES - i),
+                          remote_id=f"bench:new:{i}") for i, p in enumerate(files)]
     await library.add_many(new)
     task = tab.model.check_now()
     if task is not None:

@@ -18,9 +18,9 @@ import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from minimax_studio.core.library import Library, LibraryPage, LibraryQuery
+from minimax_studio.core.library_new_item import NewLibraryItem
 
 GOAL = 1.5
 PAGE = 100
@@ -42,7 +42,7 @@ MODELS = ("hailuo-2.3", "hailuo-02", "veo-3.1", "seedance-1-pro", "image-01", "g
           "midjourney", "kling-2.5", "wan-2.5", "hailuo-2.3-fast")
 
 
-def _items(n: int, root: Path, seed: int = 7) -> list[dict[str, Any]]:
+def _items(n: int, root: Path, seed: int = 7) -> list[NewLibraryItem]:
     rnd = random.Random(seed)
     start = datetime(2025, 1, 1, tzinfo=UTC)
     span = timedelta(days=700).total_seconds()
@@ -54,7 +54,7 @@ def _items(n: int, root: Path, seed: int = 7) -> list[dict[str, Any]]:
         if rnd.random() < 0.5:  # style words people append to half their prompts
             prompt += ", cinematic lighting"
         created = start + timedelta(seconds=rnd.random() * span)
-        out.append(dict(
+        out.append(NewLibraryItem(
             kind=kind, prompt=prompt, model=model, path=root / f"f{i}.{'png' if kind == 'image' else 'mp4'}",
             request={"model": model, "prompt": prompt}, options={}, account="123456",
             remote_id=f"user:1-minimax:123456-{kind}:{i}", width=1280, height=720,

@@ -18,7 +18,7 @@ import os
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -214,11 +214,6 @@ _COLUMNS = (
 _INSERT_SQL = (
     f"INSERT INTO items ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' for _ in _COLUMNS)})"
 )
-_ITEM_FIELDS = frozenset(
-    {"kind", "prompt", "model", "request", "options", "account", "job_id", "remote_id",
-     "file_id", "width", "height", "duration", "path", "thumb_path", "created_at",
-     "finished_at", "favorite", "tags", "source"}
-)
 
 
 class Library:
@@ -337,57 +332,55 @@ class Library:
             source=row["source"],
         )
 
-    def _row_values(self, fields: Mapping[str, Any]) -> tuple[list[Any], int]:
-        unknown = set(fields) - _ITEM_FIELDS
-        if unknown:
-            raise TypeError(f"Unknown library item field(s): {', '.join(sorted(unknown))}")
-        kind = fields.get("kind")
-        if kind not in KINDS:
-            raise LibraryError(f"Unknown item kind {kind!r}: expected one of {', '.join(KINDS)}.")
-        source = fields.get("source") or "app"
+    def _row_values(self, new: NewLibraryItem) -> tuple[list[Any], int]:
+        if new.kind not in KINDS:
+            raise LibraryError(f"Unknown item kind {new.kind!r}: expected one of {', '.join(KINDS)}.")
+        source = new.source or "app"
         if source not in SOURCES:
             raise LibraryError(f"Unknown item source {source!r}.")
-        if fields.get("path") is None:
+        if new.path is None:
             raise LibraryError("A library item needs the path of its file.")
-        created = _utc(fields.get("created_at")) or datetime.now(UTC)
-        thumb = fields.get("thumb_path")
-        prompt = str(fields.get("prompt") or "")
-        tags = normalize_tags(fields.get("tags"))
-        values = {
-            "id": _micros(created),
-            "kind": kind,
+        created = _utc(new.created_at) or datetime.now(UTC)
+        thumb = new.thumb_path
+        prompt = str(new.prompt or "")
+        tags = normalize_tags(new.tags)
+        key = _micros(created)
+        values: dict[str, Any] = {
+            "id": key,
+            "kind": new.kind,
             "prompt": prompt,
-            "model": str(fields.get("model") or ""),
-            "request": json.dumps(fields.get("request") or {}, ensure_ascii=False, default=str),
-            "options": json.dumps(fields.get("options") or {}, ensure_ascii=False, default=str),
-            "account": fields.get("account"),
-            "job_id": fields.get("job_id"),
-            "remote_id": fields.get("remote_id") or None,
-            "file_id": fields.get("file_id"),
-            "width": fields.get("width"),
-            "height": fields.get("height"),
-            "duration": fields.get("duration"),
-            "path": self._store_path(fields["path"]),
+            "model": str(new.model or ""),
+            "request": json.dumps(new.request or {}, ensure_ascii=False, default=str),
+            "options": json.dumps(new.options or {}, ensure_ascii=False, default=str),
+            "account": new.account,
+            "job_id": new.job_id,
+            "remote_id": new.remote_id or None,
+            "file_id": new.file_id,
+            "width": new.width,
+            "height": new.height,
+            "duration": new.duration,
+            "path": self._store_path(new.path),
             "thumb_path": str(thumb) if thumb else None,
             "created_at": _iso(created),
-            "finished_at": _iso(fields.get("finished_at")),
-            "favorite": int(bool(fields.get("favorite"))),
+            "finished_at": _iso(new.finished_at),
+            "favorite": int(bool(new.favorite)),
             "tags": "\n".join(tags),
             "source": source,
             "search_text": search_text(prompt, tags),
         }
-        return [values[c] for c in _COLUMNS], values["id"]
+        return [values[c] for c in _COLUMNS], key
 
     # --- writing --------------------------------------------------------------------------
-    async def add_item(self, new: NewLibraryItem) -> LibraryItem:
-        """Index one result (see ``add``)."""
-        return await self.add(**new.fields())
-
     async def add(self, **fields: Any) -> LibraryItem:
-        """Index one result. ``kind`` and ``path`` are required; see ``LibraryItem`` for the
-        rest. Idempotent by ``remote_id``: adding a result that is already indexed returns
-        the existing item unchanged (a job resumed after a crash may add twice)."""
-        values, key = self._row_values(fields)
+        """``add_item(NewLibraryItem(**fields))``: a shorthand for tests and scripts (an
+        unknown field name is a TypeError from the record)."""
+        return await self.add_item(NewLibraryItem(**fields))
+
+    async def add_item(self, new: NewLibraryItem) -> LibraryItem:
+        """Index one result. Idempotent by ``remote_id``: adding a result that is already
+        indexed returns the existing item unchanged (a job resumed after a crash may add
+        twice)."""
+        values, key = self._row_values(new)
         remote_id = values[_COLUMNS.index("remote_id")]
         key_pos = _COLUMNS.index("id")
 
@@ -412,7 +405,7 @@ class Library:
             self._reserved.discard(item.path.resolve())
         return item
 
-    async def add_many(self, items: Iterable[Mapping[str, Any]]) -> int:
+    async def add_many(self, items: Iterable[NewLibraryItem]) -> int:
         """Bulk insert in one transaction (imports, benchmarks). Items whose ``remote_id``
         is already indexed are skipped. Returns how many were added."""
         prepared = [self._row_values(f) for f in items]

@@ -28,6 +28,7 @@ from typing import Any
 
 from minimax_studio.core import naming
 from minimax_studio.core.library import Library, LibraryItem
+from minimax_studio.core.library_new_item import NewLibraryItem
 from minimax_studio.core.thumbnails import content_hash, make_thumbnail_sync
 
 __all__ = [
@@ -134,7 +135,7 @@ def _image_size(path: Path) -> tuple[int | None, int | None]:
         return None, None
 
 
-def _prepare(library: Library, src: Path, thumbs_dir: Path, taken: set[str]) -> dict[str, Any] | str:
+def _prepare(library: Library, src: Path, thumbs_dir: Path, taken: set[str]) -> NewLibraryItem | str:
     """Hash, copy and describe one file (a worker thread). Returns the item's fields, or
     "duplicate"."""
     kind = file_kind(src)
@@ -155,13 +156,13 @@ def _prepare(library: Library, src: Path, thumbs_dir: Path, taken: set[str]) -> 
         raise
     width, height = _image_size(dest) if kind == "image" else (None, None)
     thumb = make_thumbnail_sync(dest, thumbs_dir) if kind != "audio" else None
-    return {"kind": kind, "prompt": "", "model": "", "path": dest, "remote_id": key,
-            "width": width, "height": height, "thumb_path": thumb, "created_at": when,
-            "options": {"originalName": src.name}, "source": "import"}
+    return NewLibraryItem(kind=kind, prompt="", model="", path=dest, remote_id=key,
+                          width=width, height=height, thumb_path=thumb, created_at=when,
+                          options={"originalName": src.name}, source="import")
 
 
 async def _prepare_finishing(library: Library, src: Path, thumbs_dir: Path, taken: set[str],
-                             pending: list[dict[str, Any]]) -> dict[str, Any] | str:
+                             pending: list[NewLibraryItem]) -> NewLibraryItem | str:
     """``_prepare`` in a thread. Cancelled meanwhile, the thread still finishes its copy:
     wait for it and keep the result in ``pending`` (indexed by the caller's final flush),
     so a cancel never leaves a copied file the index does not know."""
@@ -173,7 +174,7 @@ async def _prepare_finishing(library: Library, src: Path, thumbs_dir: Path, take
             fields = await fut
         except Exception:  # the copy failed or was cleaned up: nothing to index
             fields = None
-        if isinstance(fields, dict):
+        if isinstance(fields, NewLibraryItem):
             pending.append(fields)
         raise
 
@@ -188,7 +189,7 @@ async def add_files(library: Library, paths: Sequence[Path], thumbs_dir: Path, *
     files, report.not_media = await asyncio.to_thread(expand_paths, paths)
     root = library.root.resolve()
     taken = await library.remote_ids()
-    pending: list[dict[str, Any]] = []
+    pending: list[NewLibraryItem] = []
     total = len(files)
 
     async def flush() -> None:
@@ -215,7 +216,7 @@ async def add_files(library: Library, paths: Sequence[Path], thumbs_dir: Path, *
                     if fields == "duplicate":
                         report.duplicates += 1
                     else:
-                        assert isinstance(fields, dict)
+                        assert isinstance(fields, NewLibraryItem)
                         pending.append(fields)
                         if len(pending) >= BATCH:
                             await flush()
@@ -279,17 +280,17 @@ def export_items(items: Sequence[LibraryItem], dest: Path) -> tuple[list[Path], 
 
 # --- putting items back, moving them ----------------------------------------------------------
 
-def item_fields(item: LibraryItem) -> dict[str, Any]:
-    """``Library.add`` arguments that recreate ``item`` (same id: it is its creation time)."""
-    return {
-        "kind": item.kind, "prompt": item.prompt, "model": item.model, "path": item.path,
-        "request": item.request, "options": item.options, "account": item.account,
-        "job_id": item.job_id, "remote_id": item.remote_id, "file_id": item.file_id,
-        "width": item.width, "height": item.height, "duration": item.duration,
-        "thumb_path": item.thumb_path, "created_at": item.created_at,
-        "finished_at": item.finished_at, "favorite": item.favorite, "tags": item.tags,
-        "source": item.source,
-    }
+def item_fields(item: LibraryItem) -> NewLibraryItem:
+    """What ``Library.add_item`` needs to recreate ``item`` (same id: it is its creation time)."""
+    return NewLibraryItem(
+        kind=item.kind, prompt=item.prompt, model=item.model, path=item.path,
+        request=item.request, options=item.options, account=item.account,
+        job_id=item.job_id, remote_id=item.remote_id, file_id=item.file_id,
+        width=item.width, height=item.height, duration=item.duration,
+        thumb_path=item.thumb_path, created_at=item.created_at,
+        finished_at=item.finished_at, favorite=item.favorite, tags=list(item.tags),
+        source=item.source,
+    )
 
 
 async def set_item_path(library: Library, item_id: int, path: Path) -> LibraryItem | None:

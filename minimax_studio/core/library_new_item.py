@@ -1,6 +1,5 @@
-"""``NewLibraryItem``: what a caller hands ``Library.add_item`` to index one result — the
-typed form of the fields ``Library.add`` accepts (a misspelt field is a type error, not a
-run-time ``TypeError``)."""
+"""``NewLibraryItem``: what a caller hands ``Library.add_item`` (or ``add_many``) to index
+one result — a misspelt field is a type error, not a run-time check against a name set."""
 
 from __future__ import annotations
 

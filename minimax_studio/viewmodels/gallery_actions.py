@@ -335,7 +335,7 @@ class GalleryActionsVM(QObject):
                     problems.append(f"{item.path.name} could not be taken out of the trash "
                                     f"({exc.strerror or exc})")
                     continue
-            restored.append(await lib.add(**item_fields(item)))
+            restored.append(await lib.add_item(item_fields(item)))
         self.message.emit(f"Restored {_plural(len(restored), 'item')}.")
         if problems:
             self.failed.emit("; ".join(problems[:3]) + ".")

@@ -18,6 +18,7 @@ from minimax_studio.core.library import (
     LibraryQuery,
     fts_query,
 )
+from minimax_studio.core.library_new_item import NewLibraryItem
 from minimax_studio.core.library_schema import SCHEMA_VERSION
 
 pytestmark = pytest.mark.asyncio
@@ -77,7 +78,7 @@ async def test_add_is_idempotent_by_remote_id(lib: Library) -> None:
 async def test_add_rejects_unknown_kind_and_missing_path(lib: Library) -> None:
     with pytest.raises(LibraryError):
         await lib.add(kind="pdf", path=lib.root / "x.pdf")
-    with pytest.raises(LibraryError):
+    with pytest.raises(TypeError):  # NewLibraryItem requires its path: a caller's bug
         await lib.add(kind="image")
 
 
@@ -99,8 +100,8 @@ async def test_newest_and_oldest_first(lib: Library) -> None:
 
 @pytest.mark.parametrize("sort", ["newest", "oldest"])
 async def test_cursor_paging_returns_every_item_exactly_once(lib: Library, sort: str) -> None:
-    rows = [dict(kind="image", prompt=f"item {i}", model="image-01",
-                 path=lib.root / f"f{i}.png", created_at=T0 + timedelta(seconds=i % 37))
+    rows = [NewLibraryItem(kind="image", prompt=f"item {i}", model="image-01",
+                           path=lib.root / f"f{i}.png", created_at=T0 + timedelta(seconds=i % 37))
             for i in range(250)]  # many share a timestamp: ties must not repeat or vanish
     assert await lib.add_many(rows) == 250
     seen: list[int] = []
@@ -227,8 +228,8 @@ async def test_totals_stay_exact_through_adds_favorites_and_removes(lib: Library
 async def test_large_text_search_total_is_capped_not_slow(lib: Library) -> None:
     from minimax_studio.core import library as library_mod
 
-    rows = [dict(kind="image", prompt=f"cinematic shot {i}", path=lib.root / f"{i}.png",
-                 created_at=T0 + timedelta(seconds=i)) for i in range(30)]
+    rows = [NewLibraryItem(kind="image", prompt=f"cinematic shot {i}", path=lib.root / f"{i}.png",
+                           created_at=T0 + timedelta(seconds=i)) for i in range(30)]
     await lib.add_many(rows)
     old = library_mod.COUNT_CAP
     library_mod.COUNT_CAP = 10

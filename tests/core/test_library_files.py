@@ -148,5 +148,5 @@ async def test_an_item_follows_its_moved_file_and_comes_back_after_removal(
     updated = await set_item_path(lib, item.id, moved)
     assert updated is not None and updated.path == moved and updated.exists
     await lib.remove(item.id)
-    back = await lib.add(**item_fields(updated))
+    back = await lib.add_item(item_fields(updated))
     assert back.id == item.id and back.tags == ["x"] and back.favorite

@@ -11,23 +11,24 @@ from typing import Any
 import pytest
 
 from minimax_studio.core.library import Library, LibraryQuery
+from minimax_studio.core.library_new_item import NewLibraryItem
 from minimax_studio.viewmodels.gallery_model import GalleryModel, GalleryRoles
 from minimax_studio.viewmodels.notifier import Notifier
 from minimax_studio.viewmodels.tasks import TaskRunner
 from tests.ui.gallery_support import T0, add_images, open_library, run
 
 
-def _bulk(root: Path, n: int, **over: Any) -> list[dict[str, Any]]:
+def _bulk(root: Path, n: int, **over: Any) -> list[NewLibraryItem]:
     models = ("hailuo-02", "image-01", "veo-3.1")
     out = []
     for i in range(n):
         model = models[i % 3]
         kind = "image" if model == "image-01" else "video"
-        out.append(dict(kind=kind, model=model, prompt=f"shot {i} of a quiet harbour",
+        out.append(NewLibraryItem(**dict(kind=kind, model=model, prompt=f"shot {i} of a quiet harbour",
                         path=root / f"f{i}.{'png' if kind == 'image' else 'mp4'}",
                         created_at=T0 + timedelta(seconds=i), account=f"acc{i % 2}",
                         source=("app", "batch", "agent", "import")[i % 4],
-                        favorite=i % 10 == 0) | over)
+                        favorite=i % 10 == 0) | over))
     return out
 
 
@@ -118,7 +119,7 @@ def test_filters_source_account_kind_model_favorites(qtbot: Any, lib: Library) -
         qtbot.waitUntil(lambda: not m.loading, timeout=10_000)
         _fetch_all(qtbot, m)
         items = [m.item_at(r) for r in range(m.rowCount())]
-        expected = [it for it in _bulk(lib.root, 240) if pred(type("I", (), it))]
+        expected = [it for it in _bulk(lib.root, 240) if pred(it)]
         assert m.rowCount() == len(expected) > 0, query
         assert all(it is not None and pred(it) for it in items), query
         assert m.total == len(expected), query
