@@ -6,7 +6,10 @@ for thousands of thumbnails; only the ones still on screen are worth making. The
 calls ``request`` while painting and ``retain`` with the visible ids after each scroll, and
 ``retain`` drops every request that scrolled away before a worker picked it up. A fixed
 number of worker tasks (``WORKERS``) pull from the queue, each running one blocking job at
-a time in ``asyncio.to_thread`` — the bounded pool.
+a time on the loader's own threads — the bounded pool. Those threads run at a lower OS
+priority (Linux): on a busy machine the GUI thread then gets the CPU first, and a worker
+making thumbnails cannot keep it from painting for a whole scheduler slice (bench gallery,
+thumbnails for 1 000 new images, load ~2.5: worst GUI gap 17–36 ms niced, 24–61 ms not).
 
 Disk cache: ``core.thumbnails`` keys files by content hash; the path found is written back
 to the index (``thumb_path``) so the next session skips hashing the file.
@@ -18,9 +21,14 @@ The worker decodes the thumbnail into a ``QImage`` (safe off the GUI thread, unl
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
+import sys
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -45,6 +53,8 @@ CACHE_BYTES = 40 * 1024 * 1024
 THUMB_SIZE = 256
 #: Thumbnails made per trip to a worker thread.
 BATCH = 4
+#: How much nicer (lower OS priority) the worker threads are than the GUI thread.
+WORKER_NICE = 10
 
 
 @dataclass(frozen=True)
@@ -178,6 +188,7 @@ class ThumbnailLoader(QObject):
         self._wake = asyncio.Event()
         self._started = False
         self._key = f"gallery-thumbs:{id(self):x}"
+        self._pool: ThreadPoolExecutor | None = None
         self._fit = QSize(THUMB_SIZE, THUMB_SIZE)
         self._composer: Composer | None = None
         self._held_until = 0.0
@@ -264,12 +275,18 @@ class ThumbnailLoader(QObject):
         self._pending.clear()
         self._runner.cancel_prefix(self._key)
         self._started = False
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
 
     # --- workers ----------------------------------------------------------------------
     def _ensure_workers(self) -> None:
         if self._started:
             return
         self._started = True
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="gallery-thumbs",
+                                            initializer=_lower_priority)
         for n in range(self._workers):
             self._runner.start(f"{self._key}:{n}", self._work(), notify=False,
                                error_context="Making thumbnails")
@@ -292,8 +309,9 @@ class ThumbnailLoader(QObject):
             self._running.update(it.id for it in batch)
             style, composer = self._style, self._composer
             try:
-                results = await asyncio.to_thread(
-                    _make_many, batch, self._cache_dir, QSize(self._fit), composer, style)
+                results = await loop.run_in_executor(
+                    self._pool, _make_many, batch, self._cache_dir, QSize(self._fit),
+                    composer, style)
             finally:
                 self._running.difference_update(it.id for it in batch)
             if style is not self._style:  # drawn for an old size or theme: again
@@ -323,6 +341,15 @@ class ThumbnailLoader(QObject):
         while self._cached_bytes > self._cache_bytes and len(self._cache) > 1:
             _, evicted = self._cache.popitem(last=False)
             self._cached_bytes -= _bytes(evicted)
+
+
+def _lower_priority() -> None:
+    """Worker thread initializer: a higher nice value for this thread only (on Linux a
+    thread is its own scheduling entity; elsewhere this is left alone)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(),
+                           os.getpriority(os.PRIO_PROCESS, 0) + WORKER_NICE)
 
 
 def _make(item: LibraryItem, cache_dir: Path, fit: QSize, composer: Composer | None,
