@@ -30,6 +30,7 @@ from .costs import (
     unpublished_price_keys,
     video_cost,
 )
+from .image_validation import validate_image_request
 from .images import (
     DEFAULT_IMAGE_MODEL,
     IMAGE_MODELS,
@@ -46,7 +47,6 @@ from .validation import (
     check_reference_dimensions,
     coerce_form_values,
     find_mentions,
-    validate_image_request,
     validate_video_request,
 )
 from .videos import (
