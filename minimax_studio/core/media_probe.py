@@ -24,7 +24,7 @@ from typing import BinaryIO
 
 from PIL import Image, UnidentifiedImageError
 
-from minimax_studio.api.transfer import sniff_content_type
+from minimax_studio.api.upload_body import sniff_content_type
 
 
 class ProbeError(Exception):

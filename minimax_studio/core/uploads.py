@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from minimax_studio.api.errors import UploadRejectedError
-from minimax_studio.api.transfer import check_upload_file
+from minimax_studio.api.upload_body import check_upload_file
 from minimax_studio.core.jobs import file_id_account, file_slots
 from minimax_studio.core.journal import Journal
 

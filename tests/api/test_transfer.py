@@ -14,12 +14,8 @@ import httpx
 import pytest
 
 from minimax_studio.api import errors as E
-from minimax_studio.api.transfer import (
-    MAX_UPLOAD_BYTES,
-    InterruptedDownloadError,
-    prepare_upload,
-    sniff_content_type,
-)
+from minimax_studio.api.transfer import InterruptedDownloadError
+from minimax_studio.api.upload_body import MAX_UPLOAD_BYTES, prepare_upload, sniff_content_type
 from tests import media_files
 
 from .helpers import BASE, FILE_ID, TOKEN, json_response, make_client
@@ -307,7 +303,7 @@ async def test_cancelled_download_keeps_its_part(tmp_path: Path) -> None:
 def test_quicktime_and_heic_are_not_sent_as_mp4() -> None:
     """The API documents mp4 only: a .mov or an HEIC photo (same box layout) must be
     refused before upload, not sent as video/mp4 and rejected by Hailuo later."""
-    from minimax_studio.api.transfer import sniff_content_type
+    from minimax_studio.api.upload_body import sniff_content_type
 
     def ftyp(brand: bytes) -> bytes:
         return b"\x00\x00\x00\x18ftyp" + brand + b"\x00\x00\x02\x00" + brand + b"isom"

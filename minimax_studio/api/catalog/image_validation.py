@@ -27,6 +27,7 @@ from .validation import (
 
 _IMAGE_SLOT = re.compile(r"referenceFileId(\d+)", re.ASCII)
 
+
 def validate_image_request(body: Mapping[str, Any]) -> list[Problem]:
     """Problems with an images/create body (empty list = the service should accept it)."""
     if not isinstance(body, Mapping):

@@ -12,7 +12,7 @@ from typing import IO, Any
 from ..errors import UploadRejectedError
 from ..models import AgentJob, AgentJobs
 from ..timeouts import LONG_TIMEOUT
-from ..transfer import sniff_content_type
+from ..upload_body import sniff_content_type
 from ._base import Resource, segment
 
 #: A file to attach: a path, or (file name, bytes[, content type]).

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..models import FileInfo, UploadedFile
 from ..timeouts import UPLOAD_TIMEOUT
-from ..transfer import ProgressFn, prepare_upload
+from ..upload_body import ProgressFn, prepare_upload
 from ._base import Resource, segment
 
 log = logging.getLogger("minimax_studio.api")
