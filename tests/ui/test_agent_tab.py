@@ -121,6 +121,14 @@ def _build(qtbot: Any, sandbox: Sandbox, home: Path, runner: TaskRunner, session
     return vm, tab
 
 
+def _retire(tab: AgentTab) -> None:
+    """A tab replaced mid-test (a simulated restart) goes away like a closed window: left
+    shown, it would sit over later tests' widgets and take their mouse events."""
+    tab.close()
+    tab.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
 @pytest.fixture
 def rig(qtbot: Any, qloop: Any, sandbox: Sandbox, tmp_path: Path) -> Iterator[Rig]:
     home = tmp_path / "agent"
@@ -338,6 +346,7 @@ def test_conversations_new_rename_pin_search_delete_undo_and_reopen(rig: Rig, qt
                     and rig.vm.current.id == first, timeout=5000)
     # the open conversation reopens on the next start
     rig.tab.shutdown()
+    _retire(rig.tab)
     vm2, tab2 = _build(qtbot, rig.sandbox, rig.home, rig.runner, rig.session)
     try:
         qtbot.waitUntil(lambda: vm2.current is not None and vm2.current.id == first, timeout=5000)
@@ -359,6 +368,7 @@ def test_restart_mid_turn_resumes_it(rig: Rig, qtbot: Any) -> None:
     assert pending.phase == "pending"
     # The app quits mid-turn: tab and engine go; the journal and the store stay.
     rig.tab.shutdown()
+    _retire(rig.tab)
     rig.run(_close_session(rig.session))
     rig.sandbox.clock.resume()
     rig.session = rig.run(_open_session(rig.sandbox, rig.home))
