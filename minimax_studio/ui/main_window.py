@@ -14,7 +14,7 @@ it renders ``AppVM`` state and ``Notifier`` notices.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
@@ -315,7 +315,8 @@ class MainWindow(QMainWindow):
             self.firstPainted.emit()
 
 
-def _shutdown(widget: Any) -> None:
+def _shutdown(widget: QWidget) -> None:
+    # Not every tab has a ``shutdown()`` (placeholders, the Settings tab): look it up.
     stop = getattr(widget, "shutdown", None)
     if callable(stop):
         try:

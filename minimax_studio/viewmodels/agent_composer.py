@@ -8,7 +8,7 @@ the turn is journaled, so a refused send loses nothing the person typed or attac
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -76,7 +76,7 @@ def default_models() -> list[str]:
 class ComposerState(QObject):
     changed = Signal()
 
-    def __init__(self, spawn: Callable[[str, Awaitable[Any]], Any], parent: QObject | None = None) -> None:
+    def __init__(self, spawn: Callable[[str, Coroutine[Any, Any, Any]], Any], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._spawn = spawn
         self.prompt = ""

@@ -17,12 +17,14 @@ from minimax_studio.core.conversations import conversations_db_path
 if TYPE_CHECKING:
     from minimax_studio.core.conversations import Turn
     from minimax_studio.core.jobs import Job
+    from minimax_studio.core.library import Library
     from minimax_studio.viewmodels.agent_turns import MediaView
+    from minimax_studio.viewmodels.services import Session
 
 __all__ = ["conversations_path", "copy_file", "export_rows", "read_image_file", "thumb_source"]
 
 
-def conversations_path(session: Any) -> Path:
+def conversations_path(session: Session) -> Path:
     """Next to the session's journal (sandbox conversations live with sandbox jobs)."""
     return conversations_db_path(session.journal.db.path)
 
@@ -62,7 +64,7 @@ def copy_file(src: str, dst: str) -> None:
     shutil.copy2(src, dst)
 
 
-async def thumb_source(library: Any, media: MediaView) -> Path | None:
+async def thumb_source(library: Library | None, media: MediaView) -> Path | None:
     """The library's thumbnail of a result (videos get one from their cover image)."""
     if library is None or media.item_id is None:
         return None

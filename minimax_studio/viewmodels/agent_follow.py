@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
 from minimax_studio.core.conversation_answers import fetch_answer
@@ -15,7 +15,9 @@ from minimax_studio.core.jobs import JobState
 from minimax_studio.viewmodels.tasks import describe_error
 
 if TYPE_CHECKING:
+    from minimax_studio.api.client import MiniMaxClient
     from minimax_studio.core.conversations import ConversationStore, Try, Turn
+    from minimax_studio.core.engine import Engine
     from minimax_studio.core.jobs import Job
     from minimax_studio.viewmodels.agent_transcript_model import TranscriptModel
 
@@ -27,8 +29,8 @@ _RUNNING_EVERY_S = 10.0
 
 
 class TurnFollower:
-    def __init__(self, *, client: Any, job: Callable[[int], Job | None],
-                 spawn: Callable[[str, Awaitable[Any]], Any],
+    def __init__(self, *, client: MiniMaxClient, job: Callable[[int], Job | None],
+                 spawn: Callable[[str, Coroutine[Any, Any, Any]], Any],
                  store: Callable[[], ConversationStore | None]) -> None:
         self._client = client
         self._job = job
@@ -120,7 +122,7 @@ async def relink_orphans(store: ConversationStore, turns: list[Turn], jobs: list
     return changed
 
 
-async def account_ids(engine: Any) -> list[str] | None:
+async def account_ids(engine: Engine) -> list[str] | None:
     """The accounts the composer's account choice lists (the engine's router knows them);
     None when they cannot be read now (the choice stays "automatic")."""
     router = getattr(engine, "router", None)

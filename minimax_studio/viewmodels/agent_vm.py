@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QObject, Signal
 from PySide6.QtGui import QImage
@@ -41,6 +41,12 @@ from minimax_studio.viewmodels.agent_turns import MEMORY_NOTE, NO_CANCEL, MediaV
 from minimax_studio.viewmodels.conversation_list_model import ConversationListModel
 from minimax_studio.viewmodels.jobs_model import JobsModel
 from minimax_studio.viewmodels.tasks import describe_error
+
+if TYPE_CHECKING:
+    from minimax_studio.api.client import MiniMaxClient
+    from minimax_studio.core.engine import Engine
+    from minimax_studio.core.library import Library
+    from minimax_studio.viewmodels.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -74,8 +80,8 @@ class AgentVM(QObject):
 
     _count = 0
 
-    def __init__(self, *, engine: Any, client: Any, runner: Any, store_path: Path,
-                 library: Any = None, parent: QObject | None = None) -> None:
+    def __init__(self, *, engine: Engine, client: MiniMaxClient, runner: TaskRunner,
+                 store_path: Path, library: Library | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._engine = engine
         self._client = client
@@ -107,7 +113,7 @@ class AgentVM(QObject):
         self.composer.changed.connect(self._composer_changed)
 
     # --- lifecycle --------------------------------------------------------------------------
-    def _spawn(self, key: str, coro: Awaitable[Any], **kw: Any) -> Any:
+    def _spawn(self, key: str, coro: Coroutine[Any, Any, Any], **kw: Any) -> Any:
         if self._closed:
             close = getattr(coro, "close", None)
             if close is not None:

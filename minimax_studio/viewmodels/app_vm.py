@@ -15,13 +15,16 @@ import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
 from minimax_studio.core.locations import session_locations
 from minimax_studio.core.secrets import KeyringUnavailable, TokenSource
 from minimax_studio.viewmodels.services import Services, Session, open_session
+
+if TYPE_CHECKING:
+    from minimax_studio.sandbox import Sandbox
 
 log = logging.getLogger(__name__)
 
@@ -52,13 +55,13 @@ class AppVM(QObject):
     settingsChanged = Signal()
 
     def __init__(self, services: Services, *, opener: SessionOpener = open_session,
-                 sandbox_factory: Callable[[], Any] | None = None,
+                 sandbox_factory: Callable[[], Sandbox] | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.services = services
         self._opener = opener
         self._sandbox_factory = sandbox_factory
-        self._owned_sandbox: Any = None
+        self._owned_sandbox: Sandbox | None = None
         self.phase = Phase.STARTING
         self.keyring_message = ""
         self.accounts_count: int | None = None
@@ -181,7 +184,7 @@ class AppVM(QObject):
             return
         await self._open_real(token)
 
-    def use_sandbox(self, sandbox: Any = None) -> asyncio.Task[Any]:
+    def use_sandbox(self, sandbox: Sandbox | None = None) -> asyncio.Task[Any]:
         """Switch to the built-in sandbox. ``sandbox``: an already started one (tests);
         otherwise one is made by ``sandbox_factory`` and stopped again on close."""
         return self.services.runner.start("app:connect", self._open_sandbox(sandbox),
@@ -197,7 +200,7 @@ class AppVM(QObject):
                                           error_context="Forgetting the token")
 
     # --- session work -------------------------------------------------------------------
-    def _make_sandbox(self) -> Any:
+    def _make_sandbox(self) -> Sandbox:
         if self._sandbox_factory is not None:
             return self._sandbox_factory()
         from minimax_studio.sandbox import Sandbox
@@ -210,7 +213,7 @@ class AppVM(QObject):
         return Sandbox(speed=self.services.settings.sandbox_speed,
                        state_file=where.sandbox_state, demo_history=True)
 
-    async def _open_sandbox(self, sandbox: Any) -> None:
+    async def _open_sandbox(self, sandbox: Sandbox | None) -> None:
         await self._close_session()
         self._set_phase(Phase.CONNECTING)
         try:

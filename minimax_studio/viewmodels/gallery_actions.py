@@ -39,6 +39,7 @@ from minimax_studio.core.library_files import (
 from minimax_studio.viewmodels.tasks import describe_error
 
 if TYPE_CHECKING:
+    from minimax_studio.api.client import MiniMaxClient
     from minimax_studio.core.library import Library
     from minimax_studio.viewmodels.tasks import TaskRunner
 
@@ -127,7 +128,7 @@ class GalleryActionsVM(QObject):
     failed = Signal(str)
 
     def __init__(self, library: Library | None, runner: TaskRunner, *,
-                 thumbs_dir: Path | None = None, client: Any = None,
+                 thumbs_dir: Path | None = None, client: MiniMaxClient | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._library = library

@@ -14,7 +14,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QImageReader
@@ -22,6 +22,9 @@ from PySide6.QtGui import QImage, QImageReader
 from minimax_studio.core.jobs import FINAL_STATES, Job, JobState
 from minimax_studio.viewmodels.error_words import human_reason
 from minimax_studio.viewmodels.job_actions import in_remote_queue, result_paths, state_text
+
+if TYPE_CHECKING:
+    from minimax_studio.core.library import Library
 
 _IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp"}
 #: States whose progress number means something to draw as a bar.
@@ -176,7 +179,7 @@ async def default_thumb_lookup(job: Job) -> Path | None:
     return None
 
 
-def library_thumbs(library: Any) -> ThumbLookup:
+def library_thumbs(library: Library) -> ThumbLookup:
     """Prefer the library's own thumbnail (videos get one from their cover image), else the
     downloaded file when it is an image."""
 

@@ -19,6 +19,9 @@ from PySide6.QtCore import QObject, Signal
 from minimax_studio.core.importer import ImportProgress, ImportReport, import_remote
 
 if TYPE_CHECKING:
+    from minimax_studio.api.client import MiniMaxClient
+    from minimax_studio.core.journal import Journal
+    from minimax_studio.core.library import Library
     from minimax_studio.viewmodels.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -57,8 +60,8 @@ class LibraryImportVM(QObject):
     #: the summary sentence when the import ended, was cancelled or failed
     finished = Signal(str)
 
-    def __init__(self, client: Any, library: Any, runner: TaskRunner, thumbs_dir: Path,
-                 *, journal: Any = None, parent: QObject | None = None) -> None:
+    def __init__(self, client: MiniMaxClient, library: Library, runner: TaskRunner,
+                 thumbs_dir: Path, *, journal: Journal | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._client = client
         self._library = library

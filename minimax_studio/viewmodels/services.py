@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from minimax_studio.core.locations import session_locations
 from minimax_studio.core.secrets import TokenStore
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from minimax_studio.core.engine import Engine, EngineConfig
     from minimax_studio.core.journal import Journal
     from minimax_studio.core.library import Library
+    from minimax_studio.sandbox import Sandbox
     from minimax_studio.viewmodels.accounts_vm import AccountsVM
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ class Session:
     library: Library
     engine: Engine
     base_url: str
-    sandbox: Any = None  # minimax_studio.sandbox.Sandbox when in sandbox mode
+    sandbox: Sandbox | None = None  # set in sandbox mode
 
     @property
     def is_sandbox(self) -> bool:
@@ -115,7 +116,7 @@ def _engine_config(settings: Settings, *, library_dir: Path, thumbs_dir: Path,
 
 
 async def open_session(services: Services, token: str, base_url: str, *,
-                       sandbox: Any = None) -> Session:
+                       sandbox: Sandbox | None = None) -> Session:
     """Build client, journal, library and engine, and resume unfinished jobs.
 
     Sandbox sessions keep their journal and library in ``<data>/sandbox`` so pretend jobs

@@ -404,9 +404,11 @@ class AgentTab(QWidget):
 
 def build_agent_tab(services: Services, window: MainWindow) -> QWidget:
     session = services.session
+    if session is None:  # the app builds tabs only while a session is open
+        raise RuntimeError("The Agent tab needs an open session.")
     from minimax_studio.viewmodels.agent_vm import conversations_path
 
-    vm = AgentVM(engine=services.engine, client=services.client, library=services.library,
+    vm = AgentVM(engine=session.engine, client=session.client, library=session.library,
                  runner=services.runner, store_path=conversations_path(session))
     tab = AgentTab(vm, window)
     vm.setParent(tab)

@@ -15,7 +15,7 @@ remix never clobbers work in progress (InvokeAI #8463).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QDragMoveEvent, QDropEvent, QImage, QKeyEvent, QKeySequence
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QToolButton,
+    QVBoxLayout,
 )
 
 from minimax_studio.paths import app_paths
@@ -35,6 +36,8 @@ from minimax_studio.viewmodels.gallery_actions import GalleryActionsVM
 from minimax_studio.viewmodels.library_import import LibraryImportVM
 
 if TYPE_CHECKING:
+    from minimax_studio.ui.main_window import MainWindow
+    from minimax_studio.ui.tabs.gallery_tab import GalleryTab
     from minimax_studio.viewmodels.gallery_actions import GalleryItem
     from minimax_studio.viewmodels.services import Services
 
@@ -42,7 +45,7 @@ __all__ = ["GalleryActions", "attach_gallery_actions"]
 
 
 class GalleryActions(QObject):
-    def __init__(self, tab: Any, services: Services, window: Any) -> None:
+    def __init__(self, tab: GalleryTab, services: Services, window: MainWindow | None) -> None:
         super().__init__(tab)
         self.tab = tab
         self.services = services
@@ -56,7 +59,7 @@ class GalleryActions(QObject):
         self.importer = (LibraryImportVM(self.client, library, services.runner,
                                          thumbs or app_paths().thumbnails_dir,
                                          journal=getattr(session, "journal", None), parent=self)
-                         if self.client is not None else None)
+                         if self.client is not None and library is not None else None)
         self._remix_undo: tuple[Any, dict[str, Any]] | None = None
 
         self.detail = GalleryDetail(services.runner, tab.detail_host)
@@ -66,7 +69,7 @@ class GalleryActions(QObject):
         self._remember_split(self.detail.splitter, "split:gallery-detail")
         self.add_row = ProgressRow("galleryAddProgress", tab)
         self.import_row = ProgressRow("galleryImportProgress", tab)
-        tab_layout = tab.layout()
+        tab_layout = cast(QVBoxLayout, tab.layout())  # GalleryTab is one column
         tab_layout.insertWidget(2, self.add_row)
         tab_layout.insertWidget(3, self.import_row)
         self.undo_bar = UndoBar()
@@ -358,6 +361,8 @@ class GalleryActions(QObject):
     # --- into the Video / Image tabs ------------------------------------------------------------
     def _form_tab(self, kind: str) -> tuple[Any, Any]:
         name = "Video" if kind == "video" else "Image"
+        if self.window is None:  # a Gallery on its own (tests): no forms to fill
+            return None, name
         try:
             tab = self.window.tab(name)
         except (AttributeError, ValueError):
@@ -398,7 +403,8 @@ class GalleryActions(QObject):
         before = form.build_request()  # the one Undo step
         form.load_request(request)
         self._remix_undo = (form, before)
-        self.window.select_tab(name)
+        if self.window is not None:
+            self.window.select_tab(name)
         self.undo_bar.offer(f"{name} form filled from the Gallery", self.undo_remix)
 
     def undo_remix(self) -> None:
@@ -414,7 +420,8 @@ class GalleryActions(QObject):
             self._fail("The Video tab is not open yet.")
             return
         form.use_as_first_frame(path)
-        self.window.select_tab(name)
+        if self.window is not None:
+            self.window.select_tab(name)
 
     def _last_frame(self, item: GalleryItem, path: str) -> None:
         """A video's last frame: read with the detail pane's player, saved as a PNG."""
@@ -438,11 +445,12 @@ class GalleryActions(QObject):
             self._fail(f"The {name} tab is not open yet.")
             return
         form.add_files([path])
-        self.window.select_tab(name)
+        if self.window is not None:
+            self.window.select_tab(name)
 
     # --- messages ---------------------------------------------------------------------------------
     def _say(self, text: str) -> None:
-        status = self.window.statusBar() if hasattr(self.window, "statusBar") else None
+        status = self.window.statusBar() if self.window is not None else None
         if status is not None:
             status.showMessage(text, 6000)
         else:
@@ -474,7 +482,8 @@ class GalleryActions(QObject):
         return super().eventFilter(watched, event)
 
 
-def attach_gallery_actions(tab: Any, services: Services, window: Any) -> GalleryActions:
+def attach_gallery_actions(tab: GalleryTab, services: Services,
+                           window: MainWindow | None) -> GalleryActions:
     handle = GalleryActions(tab, services, window)
     tab.gallery_actions = handle
     return handle

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from minimax_studio.ui.tabs.gallery_actions import attach_gallery_actions
+from minimax_studio.ui.tabs.gallery_actions import GalleryActions, attach_gallery_actions
 from minimax_studio.ui.theme import restyle_tree
 from minimax_studio.ui.widgets.gallery_filters import GalleryFilters
 from minimax_studio.ui.widgets.gallery_grid import MAX_CELL, MIN_CELL, GalleryGrid
@@ -95,7 +95,8 @@ class GalleryTab(QWidget):
     #: the selected items (list[LibraryItem]) changed
     selectionChanged = Signal(list)
 
-    def __init__(self, services: Services, window: Any = None, parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, window: MainWindow | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("galleryTab")
         self._services = services
@@ -106,6 +107,8 @@ class GalleryTab(QWidget):
         self.loader = ThumbnailLoader(runner, services.paths.thumbnails_dir, library, self)
         #: B2's "Import from Hailuo" (a callable); the empty library offers it when set
         self.import_handler: Callable[[], None] | None = None
+        #: B2's handle (detail pane, actions), set by ``attach_gallery_actions``
+        self.gallery_actions: GalleryActions | None = None
 
         self.filters = GalleryFilters(self)
         self.toolbar = QToolBar("Gallery", self)

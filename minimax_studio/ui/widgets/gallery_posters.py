@@ -17,7 +17,7 @@ import logging
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, QUrl
 from PySide6.QtGui import QImage
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from PySide6.QtMultimedia import QMediaPlayer, QVideoFrame
 
     from minimax_studio.viewmodels.gallery_model import LibraryItem
+    from minimax_studio.viewmodels.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ class PosterGrabber(QObject):
     """``want(item)`` queues a video; ``done(item, path)`` is called with the saved poster
     (or None when no frame could be decoded)."""
 
-    def __init__(self, runner: Any, cache_dir: Path,
+    def __init__(self, runner: TaskRunner, cache_dir: Path,
                  done: Callable[[LibraryItem, Path | None], None],
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
