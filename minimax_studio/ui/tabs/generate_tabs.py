@@ -23,6 +23,7 @@ from minimax_studio.viewmodels.form_common import FIX_ADD_ACCOUNT, FormModel
 if TYPE_CHECKING:
     from minimax_studio.ui.main_window import MainWindow
     from minimax_studio.ui.tabs.form_tab import FormTab
+    from minimax_studio.viewmodels.accounts_vm import AccountsVM
     from minimax_studio.viewmodels.services import Services
 
 __all__ = ["GenerateTab", "build_image_tab", "build_video_tab"]
@@ -67,7 +68,7 @@ class GenerateTab(QWidget):
         self.jobs.model.rowsInserted.connect(self._select_followed)
         self.jobs.model.modelReset.connect(self._select_followed)
 
-    def _board_changed(self, accounts_vm: Any) -> None:
+    def _board_changed(self, accounts_vm: AccountsVM) -> None:
         """Re-ask the route only when what routing depends on moved (accounts, max jobs,
         credits, health) — not on the board's first load, which the engine's router has
         just read itself, and not when only a countdown ticked."""
@@ -147,7 +148,7 @@ class GenerateTab(QWidget):
             self._services.save_settings()
 
 
-def _board_of(accounts_vm: Any) -> tuple[Any, ...]:
+def _board_of(accounts_vm: AccountsVM) -> tuple[Any, ...]:
     return tuple((r.account, r.max_jobs, r.credits, str(r.health))
                  for r in accounts_vm.model.rows())
 
