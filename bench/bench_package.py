@@ -1,6 +1,6 @@
 """The packaged app (``.venv/bin/python -m bench.bench_package``, after ``make package``).
 
-* bundle size: ``dist/minimax-studio/`` unpacked (budget 200 MiB) and its ``.tar.gz``;
+* bundle size: ``dist/minimax-studio/`` unpacked (budget 200 MB, decimal: 200 000 000 bytes) and its ``.tar.gz``;
 * cold start, frozen ÷ source: the bundle's ``minimax-studio`` against the source tree's
   ``.venv/bin/minimax-studio`` (bytecode cached, as installed), goal ≤ 1.2.
 
@@ -24,12 +24,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLE = ROOT / "dist" / "minimax-studio"
-BUDGET_MIB = 200
+BUDGET_BYTES = 200_000_000  # the issue's "≤ 200 MB", decimal as in packaging/smoke_test.py
 GOAL = 1.2
 
 
-def tree_mib(folder: Path) -> float:
-    return sum(p.lstat().st_size for p in folder.rglob("*")) / 2**20
+def tree_bytes(folder: Path) -> int:
+    return sum(p.lstat().st_size for p in folder.rglob("*"))
 
 
 def sample(exe: Path, parent: Path) -> float:
@@ -64,13 +64,13 @@ def main(argv: list[str] | None = None) -> int:
     if not frozen.exists():
         print(f"skipped: no bundle at {args.bundle} (run `make package` first)")
         return 0
-    size = tree_mib(args.bundle)
+    size = tree_bytes(args.bundle)
     tarballs = sorted(args.bundle.parent.glob("minimax-studio-*.tar.gz"))
-    print(f"bundle unpacked: {size:.1f} MiB (budget {BUDGET_MIB} MiB: "
-          f"{'met' if size <= BUDGET_MIB else 'NOT met'})")
+    print(f"bundle unpacked: {size / 1e6:.1f} MB = {size / 2**20:.1f} MiB "
+          f"(budget {BUDGET_BYTES / 1e6:.0f} MB: {'met' if size <= BUDGET_BYTES else 'NOT met'})")
     for tb in tarballs:
-        print(f"{tb.name}: {tb.stat().st_size / 2**20:.1f} MiB "
-              f"({tb.stat().st_size / 2**20 / size:.2f}× the unpacked size)")
+        print(f"{tb.name}: {tb.stat().st_size / 1e6:.1f} MB = {tb.stat().st_size / 2**20:.1f} MiB "
+              f"({tb.stat().st_size / size:.2f}× the unpacked size)")
     with tempfile.TemporaryDirectory(prefix="bench-package-") as tmp:
         parent = Path(tmp)
         sample(source, parent)  # warm the OS file cache and the bytecode for both sides
