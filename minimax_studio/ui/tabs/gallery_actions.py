@@ -14,6 +14,7 @@ remix never clobbers work in progress (InvokeAI #8463).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -121,7 +122,7 @@ class GalleryActions(QObject):
         # Hidden until the Agent tab says it can open one (set_conversation_opener).
         self.conversation = a("openConversation", "Open conversation", self._open_conversation)
         self.conversation.setVisible(False)
-        self._conversation_opener: Any = None
+        self._conversation_opener: Callable[[int], None] | None = None
         self.add_files = a("addFiles", "Add files…", self.choose_files,
                            tip="Copy images, videos or audio into the library (or drop them here)")
         self.import_button = QToolButton(self.tab)
@@ -369,7 +370,7 @@ class GalleryActions(QObject):
             return None, name
         return getattr(tab, "form", None), name
 
-    def set_conversation_opener(self, opener: Any) -> None:
+    def set_conversation_opener(self, opener: Callable[[int], None] | None) -> None:
         """The Agent tab's hook: ``opener(job_id)`` shows the conversation an agent result
         came from (the item's ``job_id``). Until it is set the action stays hidden."""
         self._conversation_opener = opener
