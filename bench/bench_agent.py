@@ -32,9 +32,9 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PIL import Image
-from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
+from bench.loop_probe import Probe
 from minimax_studio.core.conversations import ConversationStore
 from minimax_studio.core.jobs import Job, JobKind, JobState
 from minimax_studio.core.journal import Journal
@@ -69,29 +69,6 @@ class JournalSource:
             yield None
 
         return none()
-
-
-class Probe:
-    def __init__(self) -> None:
-        self.timer = QTimer()
-        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self.timer.setInterval(TICK_MS)
-        self.timer.timeout.connect(self._tick)
-        self.gaps: list[float] = []
-        self._last = 0.0
-
-    def start(self) -> None:
-        self.gaps, self._last = [], time.perf_counter()
-        self.timer.start()
-
-    def stop(self) -> list[float]:
-        self.timer.stop()
-        return self.gaps
-
-    def _tick(self) -> None:
-        now = time.perf_counter()
-        self.gaps.append((now - self._last) * 1000)
-        self._last = now
 
 
 def make_images(folder: Path, n: int) -> list[Path]:
@@ -173,7 +150,7 @@ async def run(app: QApplication, home: Path) -> int:
     await asyncio.sleep(0.3)  # the view keeps its place after the pages above arrived
     bar.setValue(0)
     await asyncio.sleep(0.3)
-    probe = Probe()
+    probe = Probe(TICK_MS)
     probe.start()
     step = max(1, tab.transcript.viewport().height() // 3)
     steps = 0

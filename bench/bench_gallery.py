@@ -36,11 +36,12 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PIL import Image, ImageDraw
-from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
+from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 from bench.bench_library import WORDS
+from bench.loop_probe import Probe, summary
 from minimax_studio.core.library import Library
 from minimax_studio.core.library_new_item import NewLibraryItem
 from minimax_studio.core.thumbnails import make_thumbnail_sync
@@ -107,41 +108,6 @@ def _items(n: int, files: list[Path], covers: list[Path], thumbs: list[Path],
             source=rnd.choice(("app", "batch", "import")),
         ))
     return out
-
-
-class Probe:
-    """A 5 ms precise timer on the GUI thread; records the gaps between its ticks (the same
-    probe as bench_ui_stall, copied so this process does not import QtMultimedia)."""
-
-    def __init__(self) -> None:
-        self.timer = QTimer()
-        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self.timer.setInterval(5)
-        self.timer.timeout.connect(self._tick)
-        self.gaps: list[float] = []
-        self._last = 0.0
-
-    def start(self) -> None:
-        self.gaps = []
-        self._last = time.perf_counter()
-        self.timer.start()
-
-    def stop(self) -> list[float]:
-        self.timer.stop()
-        return self.gaps
-
-    def _tick(self) -> None:
-        now = time.perf_counter()
-        self.gaps.append((now - self._last) * 1000)
-        self._last = now
-
-
-def summary(gaps: list[float]) -> str:
-    if not gaps:
-        return "no ticks"
-    q = statistics.quantiles(gaps, n=100) if len(gaps) > 100 else [max(gaps)] * 99
-    return (f"worst {max(gaps):.1f} ms, p99 {q[98]:.1f} ms, median "
-            f"{statistics.median(gaps):.1f} ms, {len(gaps)} ticks")
 
 
 class GcWatch:

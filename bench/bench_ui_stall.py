@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -23,10 +22,10 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QSplitter
 
 from bench.bench_engine import start_sandbox
+from bench.loop_probe import Probe, summary
 from minimax_studio.api.client import MiniMaxClient
 from minimax_studio.core.engine import Engine, EngineConfig
 from minimax_studio.core.jobs import JobKind
@@ -63,41 +62,8 @@ WITH_PANEL = "--no-panel" not in sys.argv
 FREEZE_GC = "--no-gc-freeze" not in sys.argv
 
 
-class Probe:
-    """A 5 ms precise timer on the GUI thread; records the gaps between its ticks."""
-
-    def __init__(self) -> None:
-        self.timer = QTimer()
-        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self.timer.setInterval(TICK_MS)
-        self.timer.timeout.connect(self._tick)
-        self.gaps: list[float] = []
-        self._last = 0.0
-
-    def start(self) -> None:
-        self.gaps = []
-        self._last = time.perf_counter()
-        self.timer.start()
-
-    def stop(self) -> list[float]:
-        self.timer.stop()
-        return self.gaps
-
-    def _tick(self) -> None:
-        now = time.perf_counter()
-        self.gaps.append((now - self._last) * 1000)
-        self._last = now
-
-
-def summary(gaps: list[float]) -> str:
-    if not gaps:
-        return "no ticks"
-    q = statistics.quantiles(gaps, n=100) if len(gaps) > 100 else [max(gaps)] * 99
-    return f"worst {max(gaps):.1f} ms, p99 {q[98]:.1f} ms, median {statistics.median(gaps):.1f} ms, {len(gaps)} ticks"
-
-
 async def run(url: str, token: str, home: Path) -> int:
-    probe = Probe()
+    probe = Probe(TICK_MS)
     async with MiniMaxClient(token, url) as client:
         journal = await Journal.open(home / "journal.sqlite3")
         library = await Library.open(home / "library.sqlite3", home / "library")
