@@ -107,11 +107,12 @@ async def fill(store: ConversationStore, journal: Journal, turns: int, images: l
 async def time_open(app: QApplication, vm: AgentVM, tab: AgentTab, cid: int, other: int) -> float:
     await vm._open_conversation(other)  # start from the other one, like a click between them
     await asyncio.sleep(0.05)
-    app.processEvents()
     t0 = time.perf_counter()
     await vm._open_conversation(cid)
-    tab.transcript.viewport().repaint()
-    app.processEvents()
+    tab.transcript.viewport().repaint()  # paints now, without running other events
+    # One loop turn for what the open posted. Not app.processEvents(): inside a coroutine it
+    # runs other tasks' steps re-entrantly ("Cannot enter into task … while another task …").
+    await asyncio.sleep(0)
     return time.perf_counter() - t0
 
 
