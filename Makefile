@@ -10,7 +10,7 @@ TEST_TIMEOUT ?= 2400
 
 .PHONY: run test lint check sandbox bench system-deps venv clean package package-test install-desktop
 
-$(STAMP): pyproject.toml scripts/system-deps.sh
+$(STAMP): pyproject.toml scripts/system-deps.sh scripts/apt-install.sh
 	@sh scripts/system-deps.sh
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q -U pip
@@ -46,7 +46,7 @@ TARBALL := dist/minimax-studio-$(APP_VERSION)-linux-$(shell uname -m).tar.gz
 PACKAGE_STAMP := $(VENV)/.installed-package
 PACKAGE_TEST_TIMEOUT ?= 1800
 
-$(PACKAGE_STAMP): $(STAMP) scripts/package-deps.sh
+$(PACKAGE_STAMP): $(STAMP) scripts/package-deps.sh scripts/apt-install.sh
 	@sh scripts/package-deps.sh
 	$(PY) -m pip install -q -e '.[dev,package]'
 	@touch $(PACKAGE_STAMP)
