@@ -265,12 +265,12 @@ def test_finished_job_notifies_only_when_the_window_is_inactive(rig: Rig) -> Non
     assert silent.shown == []  # no system tray: nothing at all
 
 
-def test_build_jobs_area_counts_running_jobs_in_the_tab_title(rig: Rig, qtbot: Any) -> None:
-    from types import SimpleNamespace
-
+def test_mounted_jobs_area_counts_running_jobs_in_the_tab_title(rig: Rig, qtbot: Any) -> None:
     from PySide6.QtWidgets import QMainWindow, QTabWidget
 
-    from minimax_studio.ui.widgets.jobs_area import build_jobs_area
+    from minimax_studio.ui.widgets.jobs_area import mount_jobs_area
+    from minimax_studio.viewmodels.job_actions import JobActionsVM
+    from minimax_studio.viewmodels.tab_models import JobsModels
     from minimax_studio.viewmodels.tasks import TaskRunner
 
     window = QMainWindow()
@@ -278,8 +278,8 @@ def test_build_jobs_area_counts_running_jobs_in_the_tab_title(rig: Rig, qtbot: A
     window.setCentralWidget(window.tabs)  # type: ignore[attr-defined]
     qtbot.addWidget(window)
     runner = TaskRunner()
-    services = SimpleNamespace(engine=rig.engine, runner=runner, library=None)
-    area = build_jobs_area(services, window, "video")
+    models = JobsModels(JobsModel(rig.engine, "video"), JobActionsVM(rig.engine, runner.spawn))
+    area = mount_jobs_area(models, runner, window, "video")
     window.tabs.addTab(area, "Video")  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: runner.is_running("jobs-model-video"), timeout=3000)
     job = rig.submit("a slow one sandbox:slow")

@@ -403,13 +403,9 @@ class AgentTab(QWidget):
 
 
 def build_agent_tab(services: Services, window: MainWindow) -> QWidget:
-    session = services.session
-    if session is None:  # the app builds tabs only while a session is open
-        raise RuntimeError("The Agent tab needs an open session.")
-    from minimax_studio.viewmodels.agent_vm import conversations_path
+    from minimax_studio.viewmodels.tab_models import agent_vm
 
-    vm = AgentVM(engine=session.engine, client=session.client, library=session.library,
-                 runner=services.runner, store_path=conversations_path(session))
+    vm = agent_vm(services)  # the app builds tabs only while a session is open
     tab = AgentTab(vm, window)
     vm.setParent(tab)
     notes = JobNotifications(window, parent=tab)

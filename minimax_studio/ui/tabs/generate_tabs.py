@@ -17,8 +17,9 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from minimax_studio.ui.tabs.image_tab import ImageTab
 from minimax_studio.ui.tabs.video_tab import VideoTab
 from minimax_studio.ui.theme import restyle_tree
-from minimax_studio.ui.widgets.jobs_area import JobsArea, build_jobs_area
+from minimax_studio.ui.widgets.jobs_area import JobsArea, mount_jobs_area
 from minimax_studio.viewmodels.form_common import FIX_ADD_ACCOUNT, FormModel
+from minimax_studio.viewmodels.tab_models import GenerateTabModels, generate_tab_models
 
 if TYPE_CHECKING:
     from minimax_studio.ui.main_window import MainWindow
@@ -34,16 +35,18 @@ class GenerateTab(QWidget):
     jobs area at its side) and ``jobs`` (panel + result). F5 and session close reach the
     window through ``refresh`` / ``shutdown``."""
 
-    def __init__(self, kind: str, services: Services, window: MainWindow) -> None:
+    def __init__(self, kind: str, models: GenerateTabModels, services: Services,
+                 window: MainWindow) -> None:
         super().__init__()
         self.setObjectName(f"{kind}GenerateTab")
         self.kind = kind
         self._services = services
         # Parented to the tab: deleting the tab deletes the form and its debounce timer.
-        self.form = FormModel(kind, engine=services.engine, runner=services.runner, parent=self)
+        self.form: FormModel = models.form
+        self.form.setParent(self)
         self.form_tab: FormTab = (VideoTab(self.form, self) if kind == "video"
                                   else ImageTab(self.form, self))
-        self.jobs: JobsArea = build_jobs_area(services, window, kind)
+        self.jobs: JobsArea = mount_jobs_area(models.jobs, services.runner, window, kind)
         self.form_tab.set_side_widget(self.jobs)
         self._window = window
         self.form_tab.fixRequested.connect(self._fix)
@@ -169,8 +172,8 @@ def _use_as_first_frame(window: MainWindow | None, path: str) -> None:
 
 
 def build_video_tab(services: Services, window: MainWindow) -> QWidget:
-    return GenerateTab("video", services, window)
+    return GenerateTab("video", generate_tab_models(services, "video"), services, window)
 
 
 def build_image_tab(services: Services, window: MainWindow) -> QWidget:
-    return GenerateTab("image", services, window)
+    return GenerateTab("image", generate_tab_models(services, "image"), services, window)

@@ -22,12 +22,14 @@ from minimax_studio.ui.widgets.jobs_panel import JobsPanel
 from minimax_studio.ui.widgets.media_preview import ResultPane
 from minimax_studio.ui.widgets.notifications import JobNotifications
 from minimax_studio.viewmodels.job_actions import JobActionsVM
-from minimax_studio.viewmodels.jobs_model import JobsModel, library_thumbs
+from minimax_studio.viewmodels.jobs_model import JobsModel
 from minimax_studio.viewmodels.result_vm import ResultVM
+from minimax_studio.viewmodels.tab_models import JobsModels, jobs_models
 
 if TYPE_CHECKING:
     from minimax_studio.ui.main_window import MainWindow
     from minimax_studio.viewmodels.services import Services
+    from minimax_studio.viewmodels.tasks import TaskRunner
 
 
 class JobsArea(QWidget):
@@ -84,11 +86,15 @@ def build_jobs_area(services: Services, window: MainWindow, kind: str, *, tab_na
     by the engine's events through the task runner, thumbnails come from the library, the
     tab title shows the running count ("Video (3)"), and a tray message announces finished
     jobs while the window is in the background."""
-    engine, runner = services.engine, services.runner
-    if engine is None:  # builders run only on an open session; the placeholder says why
-        raise RuntimeError("the jobs panel needs an open session")
-    model = JobsModel(engine, kind, thumbs=library_thumbs(services.library) if services.library else None)
-    actions = JobActionsVM(engine, runner.spawn)  # its failures show inline in the panel
+    return mount_jobs_area(jobs_models(services, kind), services.runner, window, kind,
+                           tab_name=tab_name)
+
+
+def mount_jobs_area(models: JobsModels, runner: TaskRunner, window: MainWindow, kind: str, *,
+                    tab_name: str | None = None) -> JobsArea:
+    """The JobsArea on view-models already built (``viewmodels.tab_models``): running
+    count in the tab title, tray notes, and the model started on the runner."""
+    model, actions = models.model, models.actions
     area = JobsArea(model, actions)
     name = tab_name or kind.capitalize()
     tabs: QTabWidget | None = getattr(window, "tabs", None)
