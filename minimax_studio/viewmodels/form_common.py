@@ -31,14 +31,14 @@ from minimax_studio.viewmodels.form_route import (
     RouteFollowing,
 )
 from minimax_studio.viewmodels.form_route import discard as _discard
-from minimax_studio.viewmodels.form_slots import SlotEditing, SlotState, slot_group
+from minimax_studio.viewmodels.form_slots import SlotEditing, SlotState, SlotStatus, slot_group
 from minimax_studio.viewmodels.media_check import clips_total_problem
 
 if TYPE_CHECKING:
     from minimax_studio.viewmodels.tasks import TaskRunner
 
 __all__ = ["FIX_ACCOUNTS", "FIX_ADD_ACCOUNT", "GENERAL", "VALUE_FIELDS", "FormKind", "FormModel",
-           "SlotState", "slot_group"]
+           "SlotState", "SlotStatus", "slot_group"]
 
 #: Fields that are never file slots.
 VALUE_FIELDS = ("prompt", "promptOptimization", "options", "resolution", "duration",
@@ -341,7 +341,7 @@ class FormModel(SlotEditing, RouteFollowing, QObject):
                 if Path(v).is_file():
                     self.set_slot_file(s.field, Path(v))
                 else:  # a fileID from an older job: kept as is (the engine takes ids too)
-                    self._set_slot(replace(s, path=Path(v), status="ok"))
+                    self._set_slot(replace(s, path=Path(v), status=SlotStatus.OK))
         self._touched.clear()
         self._revalidate()
 
@@ -355,10 +355,10 @@ class FormModel(SlotEditing, RouteFollowing, QObject):
             key = p.field if (p.field in VALUE_FIELDS or p.field in self._slots) else GENERAL
             problems.setdefault(key, self._readable(p, key))
         for s in self._slots.values():
-            if s.status == "rejected" and s.reason:
+            if s.status is SlotStatus.REJECTED and s.reason:
                 problems[s.field] = s.reason
         clips = [s.info.duration for s in self._slots.values()
-                 if s.status == "ok" and s.info and s.info.kind in ("video", "audio")]
+                 if s.status is SlotStatus.OK and s.info and s.info.kind in ("video", "audio")]
         total = clips_total_problem(clips)
         if total:
             problems.setdefault(GENERAL, total)
@@ -391,7 +391,7 @@ class FormModel(SlotEditing, RouteFollowing, QObject):
         reason: str | None = None
         if self._submitting:
             reason = "Submitting…"
-        elif any(s.status == "checking" for s in self._slots.values()):
+        elif any(s.status is SlotStatus.CHECKING for s in self._slots.values()):
             reason = "Checking the files…"
         elif self._problems:
             reason = self._blocker_text(next(iter(self._problems)))

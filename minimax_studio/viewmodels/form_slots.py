@@ -13,6 +13,7 @@ import re
 import time
 from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass, replace
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -40,11 +41,21 @@ def slot_group(field: str) -> str:
     return re.sub(r"\d+$", "", field)
 
 
+class SlotStatus(StrEnum):
+    """Where a slot's file is on its way to counting: nothing yet, being read in a thread,
+    accepted, or refused (``SlotState.reason`` says why)."""
+
+    EMPTY = "empty"
+    CHECKING = "checking"
+    OK = "ok"
+    REJECTED = "rejected"
+
+
 @dataclass(frozen=True)
 class SlotState:
     spec: catalog.SlotSpec
     path: Path | None = None
-    status: str = "empty"  # empty | checking | ok | rejected
+    status: SlotStatus = SlotStatus.EMPTY
     reason: str | None = None
     info: MediaInfo | None = None
     progress: int | None = None  # upload percent while the engine uploads it
@@ -166,7 +177,7 @@ class SlotEditing:
         thread and the slot shows the verdict."""
         state = self._slots[field]
         path = Path(path)
-        self._set_slot(replace(state, path=path, status="checking", reason=None, info=None,
+        self._set_slot(replace(state, path=path, status=SlotStatus.CHECKING, reason=None, info=None,
                                progress=None, thumb=None))
         self.start(f"check:{field}", self._check_slot(field, path))
 
@@ -182,7 +193,7 @@ class SlotEditing:
         current = self._slots.get(field)
         if current is None or current.path != path:
             return  # replaced while we were reading the file
-        status = "ok" if result.ok else "rejected"
+        status = SlotStatus.OK if result.ok else SlotStatus.REJECTED
         thumb = None
         if result.info is not None and result.info.kind == "image":
             thumb = await asyncio.to_thread(load_thumbnail, path)
@@ -230,7 +241,7 @@ class SlotEditing:
             target = None
         if target is None:
             state = self._slots[field]
-            self._set_slot(replace(state, status="rejected", path=None,
+            self._set_slot(replace(state, status=SlotStatus.REJECTED, path=None,
                                    reason="The pasted image could not be saved."))
             return
         self.set_slot_file(field, target)

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from minimax_studio.api import catalog
+from minimax_studio.viewmodels.form_common import SlotStatus
 from minimax_studio.viewmodels.video_form import VideoFormModel, option_label
 from tests import media_files as mf
 from tests.viewmodels.form_support import full_video_request
@@ -129,6 +130,32 @@ def test_seedance_clips_2_to_15_s_each_and_15_s_together(form: VideoFormModel, q
     form.set_slot_file("audioFileID1", mf.wav(tmp_path / "b.wav", 4))
     settle(qtbot, form)
     assert form.submit_blocker is None or "18.0" not in form.submit_blocker
+
+
+@pytest.mark.parametrize(("name", "make", "verdict"), [
+    ("wide.png", lambda p: mf.png(p, 1280, 720), SlotStatus.OK),
+    ("square.png", lambda p: mf.png(p, 1024, 1024), SlotStatus.REJECTED),  # Sora wants 16:9
+])
+def test_a_dropped_file_goes_empty_checking_then_its_verdict(
+        form: VideoFormModel, qtbot: Any, tmp_path: Path, name: str, make: Any,
+        verdict: SlotStatus) -> None:
+    """What the slot shows while a file is read in a thread: "Checking…" first, then either
+    the thumbnail or the reason — never a verdict before the check, never stuck checking."""
+    form.set_model("Sora-2")
+    assert form.slot("fileID").status is SlotStatus.EMPTY
+    seen: list[SlotStatus] = []
+
+    def record(field: str) -> None:
+        status = form.slot("fileID").status
+        if field == "fileID" and (not seen or seen[-1] is not status):
+            seen.append(status)
+
+    form.slotChanged.connect(record)
+    form.add_files([make(tmp_path / name)])  # what a drop on the form does
+    qtbot.waitUntil(lambda: form.slot("fileID").status is verdict, timeout=5000)
+    settle(qtbot, form)
+    assert seen == [SlotStatus.CHECKING, verdict]
+    assert (form.slot("fileID").reason is None) == (verdict is SlotStatus.OK)
 
 
 def test_an_audio_file_is_refused_by_an_image_slot(form: VideoFormModel, qtbot: Any,

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from minimax_studio.ui.theme import colors
 from minimax_studio.ui.widgets.pasted_media import local_files, offers_media, pasted_media
+from minimax_studio.viewmodels.form_slots import SlotStatus
 
 __all__ = ["TILE", "DropSlot", "local_files"]  # local_files: re-exported for older imports
 
@@ -104,9 +105,9 @@ class DropSlot(QFrame):
         lay.addWidget(self.detail)
         lay.addLayout(buttons)
         lay.addWidget(self.reason)
-        self._status = "empty"
+        self._status = SlotStatus.EMPTY
         self._hover = False
-        self.set_state(None, "empty", None, None, None, None)
+        self.set_state(None, SlotStatus.EMPTY, None, None, None, None)
         self.set_movable(False, False)
 
     def _button(self, text: str, tip: str, slot: object) -> QToolButton:
@@ -118,7 +119,7 @@ class DropSlot(QFrame):
         return b
 
     # --- showing state --------------------------------------------------------------
-    def set_state(self, path: Path | None, status: str, reason: str | None,
+    def set_state(self, path: Path | None, status: SlotStatus, reason: str | None,
                   detail: str | None, thumb: QImage | None, progress: int | None) -> None:
         self._status = status
         filled = path is not None
@@ -127,7 +128,7 @@ class DropSlot(QFrame):
                 TILE, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation))
         else:
             self.thumb.setPixmap(QPixmap())
-            if status == "checking":
+            if status is SlotStatus.CHECKING:
                 self.thumb.setText("Checking…")
             elif filled:
                 self.thumb.setText(path.name if path else "")
@@ -153,8 +154,8 @@ class DropSlot(QFrame):
         return " or ".join({"image": "an image", "video": "a video", "audio": "audio"}[k] for k in order)
 
     def _restyle(self) -> None:
-        color = {"rejected": colors().error}.get(self._status, "palette(mid)")
-        style = "solid" if self._status in ("ok", "rejected", "checking") else "dashed"
+        color = colors().error if self._status is SlotStatus.REJECTED else "palette(mid)"
+        style = "dashed" if self._status is SlotStatus.EMPTY else "solid"
         if self._hover:
             color, style = "palette(highlight)", "solid"
         elif self.hasFocus():  # the focus ring: a keyboard user sees where Ctrl+V / Space go
@@ -191,7 +192,7 @@ class DropSlot(QFrame):
         if e.matches(QKeySequence.StandardKey.Paste):
             self.paste()
             return
-        if e.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self._status != "empty":
+        if e.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self._status is not SlotStatus.EMPTY:
             self.removeRequested.emit()
             return
         if e.key() in (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter) and \
@@ -211,7 +212,7 @@ class DropSlot(QFrame):
     def mouseReleaseEvent(self, e: QMouseEvent) -> None:
         if e.button() == Qt.MouseButton.LeftButton and self.rect().contains(e.position().toPoint()):
             self.setFocus()
-            if self._status == "empty":
+            if self._status is SlotStatus.EMPTY:
                 self.pick_file()
         super().mouseReleaseEvent(e)
 

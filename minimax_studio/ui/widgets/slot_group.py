@@ -16,6 +16,7 @@ from minimax_studio.ui.theme import colors
 from minimax_studio.ui.widgets.drop_slot import DropSlot
 from minimax_studio.ui.widgets.flow_layout import FlowLayout
 from minimax_studio.ui.widgets.pasted_media import local_files
+from minimax_studio.viewmodels.form_slots import SlotStatus
 
 if TYPE_CHECKING:
     from minimax_studio.viewmodels.form_common import FormModel, SlotState
@@ -105,7 +106,7 @@ class SlotGroup(QWidget):
                 w.set_movable(i > 0, i < len(filled) - 1)
                 w.show()
             elif not shown_empty:
-                w.set_state(None, "empty", s.reason, None, None, None)
+                w.set_state(None, SlotStatus.EMPTY, s.reason, None, None, None)
                 w.set_movable(False, False)
                 w.show()
                 shown_empty = True
