@@ -16,9 +16,6 @@ import minimax_studio
 UI = Path(minimax_studio.__file__).parent / "ui"
 CORE_ATTRS = {"engine", "client", "library", "journal"}
 HOLDERS = {"services", "session"}  # names (with or without a leading "_") of what holds them
-# Not done yet (issue #13): the Gallery still builds its models on the library and client.
-# The list may only shrink: test_known_debt_is_still_real fails once an entry is fixed.
-KNOWN_DEBT = {"ui/tabs/gallery_tab.py", "ui/tabs/gallery_actions.py"}
 
 
 def _holder(node: ast.expr) -> str | None:
@@ -56,16 +53,9 @@ def core_reads(root: Path) -> dict[str, list[str]]:
 
 
 def test_ui_never_reads_core_objects_off_the_session() -> None:
-    found = {k: v for k, v in core_reads(UI).items() if k not in KNOWN_DEBT}
-    hits = [hit for v in found.values() for hit in v]
+    hits = [hit for v in core_reads(UI).values() for hit in v]
     assert not hits, ("ui reads core objects; build view-models in viewmodels/tab_models.py:\n"
                       + "\n".join(hits))
-
-
-def test_known_debt_is_still_real() -> None:
-    # An entry fixed but left in KNOWN_DEBT would hide a regression there: drop it.
-    fixed = KNOWN_DEBT - set(core_reads(UI))
-    assert not fixed, f"no longer reads core objects, remove from KNOWN_DEBT: {sorted(fixed)}"
 
 
 def test_the_scan_catches_each_form(tmp_path: Path) -> None:

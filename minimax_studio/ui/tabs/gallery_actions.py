@@ -51,16 +51,13 @@ class GalleryActions(QObject):
         self.tab = tab
         self.services = services
         self.window = window
-        library = services.library
-        thumbs = getattr(getattr(services, "paths", None), "thumbnails_dir", None)
-        self.client = getattr(services, "client", None)
-        self.vm = GalleryActionsVM(library, services.runner, thumbs_dir=thumbs,
-                                   client=self.client, parent=self)
-        session = getattr(services, "session", None)
-        self.importer = (LibraryImportVM(self.client, library, services.runner,
-                                         thumbs or app_paths().thumbnails_dir,
-                                         journal=getattr(session, "journal", None), parent=self)
-                         if self.client is not None and library is not None else None)
+        models = tab.models  # built by viewmodels/tab_models.gallery_models with the tab
+        self.vm: GalleryActionsVM = models.actions
+        self.vm.setParent(self)
+        self.importer: LibraryImportVM | None = models.importer
+        if self.importer is not None:
+            self.importer.setParent(self)
+        self._remote = models.remote
         self._remix_undo: tuple[Any, dict[str, Any]] | None = None
 
         self.detail = GalleryDetail(services.runner, tab.detail_host)
@@ -250,7 +247,7 @@ class GalleryActions(QObject):
         self.locate.setEnabled(current is not None and not current.exists)
         self.conversation.setEnabled(current is not None and current.source == "agent"
                                      and bool(current.job_id))
-        self.delete_remote.setEnabled(one and self.client is not None)
+        self.delete_remote.setEnabled(one and self._remote)
 
     def _item_updated(self, item_id: int) -> None:
         if self.detail.item is not None and self.detail.item.id == item_id:

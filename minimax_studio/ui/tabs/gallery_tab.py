@@ -35,6 +35,7 @@ from minimax_studio.ui.widgets.gallery_grid import MAX_CELL, MIN_CELL, GalleryGr
 from minimax_studio.ui.widgets.gallery_posters import PosterGrabber
 from minimax_studio.viewmodels.gallery_model import GalleryModel, GalleryRoles
 from minimax_studio.viewmodels.gallery_thumbs import ThumbnailLoader
+from minimax_studio.viewmodels.tab_models import GalleryModels, gallery_models
 
 if TYPE_CHECKING:
     from minimax_studio.ui.main_window import MainWindow
@@ -96,15 +97,18 @@ class GalleryTab(QWidget):
     selectionChanged = Signal(list)
 
     def __init__(self, services: Services, window: MainWindow | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, models: GalleryModels | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("galleryTab")
         self._services = services
         self._window = window
-        library = services.library
+        #: the view-models (viewmodels/tab_models.py); GalleryActions takes its share
+        self.models = models = models or gallery_models(services)
         runner = services.runner
-        self.model = GalleryModel(library, runner, self)
-        self.loader = ThumbnailLoader(runner, services.paths.thumbnails_dir, library, self)
+        self.model: GalleryModel = models.model
+        self.model.setParent(self)
+        self.loader: ThumbnailLoader = models.loader
+        self.loader.setParent(self)
         #: B2's "Import from Hailuo" (a callable); the empty library offers it when set
         self.import_handler: Callable[[], None] | None = None
         #: B2's handle (detail pane, actions), set by ``attach_gallery_actions``
@@ -286,12 +290,12 @@ class GalleryTab(QWidget):
             self.posters.want(item)
 
     def _poster_made(self, item: LibraryItem, path: Path | None) -> None:
-        library = self._services.library
-        if path is None or library is None:
+        record = self.models.record_poster
+        if path is None or record is None:
             return
         item.thumb_path = path
         self._services.runner.start(f"gallery-poster-index:{item.id}",
-                                    library.set_thumbnail(item.id, path), notify=False,
+                                    record(item.id, path), notify=False,
                                     error_context="Recording a video poster")
         self.model.update_item(item)
 
@@ -312,12 +316,9 @@ class GalleryTab(QWidget):
 
     def refresh_choices(self) -> None:
         """The model filter's counts and the account list, read off the GUI thread."""
-        library = self._services.library
-        if library is None:
+        read = self.models.read_choices
+        if read is None:
             return
-
-        async def read() -> tuple[list[tuple[str, int]], list[str]]:
-            return await library.models(), await library.accounts()
 
         def show(result: tuple[list[tuple[str, int]], list[str]]) -> None:
             models, accounts = result
