@@ -52,9 +52,23 @@ def tab_builders() -> dict[str, TabBuilder]:
     from minimax_studio.ui.tabs.agent_tab import build_agent_tab
     from minimax_studio.ui.tabs.gallery_tab import build_gallery_tab
     from minimax_studio.ui.tabs.generate_tabs import build_image_tab, build_video_tab
+    from minimax_studio.viewmodels.tab_models import agent_vm, gallery_models, generate_tab_models
 
-    return {"Accounts": build_accounts_tab, "Video": build_video_tab,
-            "Image": build_image_tab, "Agent": build_agent_tab, "Gallery": build_gallery_tab}
+    # The session becomes view-models here (typed factories); the tabs never see core objects.
+    def video(services: Services, window: MainWindow) -> QWidget:
+        return build_video_tab(generate_tab_models(services, "video"), services, window)
+
+    def image(services: Services, window: MainWindow) -> QWidget:
+        return build_image_tab(generate_tab_models(services, "image"), services, window)
+
+    def agent(services: Services, window: MainWindow) -> QWidget:
+        return build_agent_tab(agent_vm(services), window)
+
+    def gallery(services: Services, window: MainWindow) -> QWidget:
+        return build_gallery_tab(services, window, models=gallery_models(services))
+
+    return {"Accounts": build_accounts_tab, "Video": video, "Image": image, "Agent": agent,
+            "Gallery": gallery}
 
 
 class Studio:

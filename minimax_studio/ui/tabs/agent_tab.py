@@ -44,7 +44,6 @@ from minimax_studio.viewmodels.conversation_list_model import ConversationRole
 if TYPE_CHECKING:
     from minimax_studio.ui.main_window import MainWindow
     from minimax_studio.viewmodels.agent_turns import TurnView
-    from minimax_studio.viewmodels.services import Services
 
 __all__ = ["AgentTab", "build_agent_tab"]
 
@@ -402,10 +401,8 @@ class AgentTab(QWidget):
             self._window.select_tab("Image")
 
 
-def build_agent_tab(services: Services, window: MainWindow) -> QWidget:
-    from minimax_studio.viewmodels.tab_models import agent_vm
-
-    vm = agent_vm(services)  # the app builds tabs only while a session is open
+def build_agent_tab(vm: AgentVM, window: MainWindow) -> QWidget:
+    """``vm`` comes from ``viewmodels.tab_models.agent_vm`` (see ``app.tab_builders``)."""
     tab = AgentTab(vm, window)
     vm.setParent(tab)
     notes = JobNotifications(window, parent=tab)

@@ -330,8 +330,11 @@ class GalleryTab(QWidget):
                                     if_running="keep")
 
 
-def build_gallery_tab(services: Services, window: MainWindow) -> QWidget:
-    tab = GalleryTab(services, window)
+def build_gallery_tab(services: Services, window: MainWindow | None, *,
+                      models: GalleryModels | None = None) -> QWidget:
+    """``models`` from ``viewmodels.tab_models.gallery_models`` (``app.tab_builders`` passes
+    them); left out, the tab asks that factory itself."""
+    tab = GalleryTab(services, window, models=models)
     attach_gallery_actions(tab, services, window)  # detail pane, toolbar, menu, keys
     return tab
 

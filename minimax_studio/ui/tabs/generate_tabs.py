@@ -2,7 +2,8 @@
 the app's task runner) on the left, this kind's jobs panel and the selected result on the
 right, and the panel's "Re-use settings" / "Use as first frame" wired back into a form.
 
-``app.tab_builders()`` names ``build_video_tab`` / ``build_image_tab``; they run each time a
+``app.tab_builders()`` builds their view-models (``viewmodels/tab_models.py``) and hands them
+to ``build_video_tab`` / ``build_image_tab``; they run each time a
 session opens (sandbox or real token), and the window calls ``shutdown()`` on the old tab
 when the session closes, so a switch never leaves a form talking to a closed engine.
 """
@@ -19,13 +20,13 @@ from minimax_studio.ui.tabs.video_tab import VideoTab
 from minimax_studio.ui.theme import restyle_tree
 from minimax_studio.ui.widgets.jobs_area import JobsArea, mount_jobs_area
 from minimax_studio.viewmodels.form_common import FIX_ADD_ACCOUNT, FormModel
-from minimax_studio.viewmodels.tab_models import GenerateTabModels, generate_tab_models
 
 if TYPE_CHECKING:
     from minimax_studio.ui.main_window import MainWindow
     from minimax_studio.ui.tabs.form_tab import FormTab
     from minimax_studio.viewmodels.accounts_vm import AccountsVM
     from minimax_studio.viewmodels.services import Services
+    from minimax_studio.viewmodels.tab_models import GenerateTabModels
 
 __all__ = ["GenerateTab", "build_image_tab", "build_video_tab"]
 
@@ -171,9 +172,9 @@ def _use_as_first_frame(window: MainWindow | None, path: str) -> None:
         window.select_tab("Video")
 
 
-def build_video_tab(services: Services, window: MainWindow) -> QWidget:
-    return GenerateTab("video", generate_tab_models(services, "video"), services, window)
+def build_video_tab(models: GenerateTabModels, services: Services, window: MainWindow) -> QWidget:
+    return GenerateTab("video", models, services, window)
 
 
-def build_image_tab(services: Services, window: MainWindow) -> QWidget:
-    return GenerateTab("image", generate_tab_models(services, "image"), services, window)
+def build_image_tab(models: GenerateTabModels, services: Services, window: MainWindow) -> QWidget:
+    return GenerateTab("image", models, services, window)
