@@ -1,8 +1,9 @@
 """The right-hand side of the Video and Image tabs: the jobs panel over the selected job's
-result, in one splitter. ``build_jobs_area`` wires it to the session (engine, library,
-task runner, window) so a tab builder needs one call::
+result, in one splitter. ``mount_jobs_area`` wires it to its view-models (built from the
+session by ``viewmodels.tab_models.jobs_models``), the task runner and the window, so a tab
+builder needs one call::
 
-    area = build_jobs_area(services, window, "video")
+    area = mount_jobs_area(models.jobs, services.runner, window, "video")
     tab.set_side_widget(area)
     area.job_actions.reuseRequested.connect(lambda kind, request: form.load_request(request))
     area.job_actions.firstFrameRequested.connect(form.use_first_frame)
@@ -24,11 +25,10 @@ from minimax_studio.ui.widgets.notifications import JobNotifications
 from minimax_studio.viewmodels.job_actions import JobActionsVM
 from minimax_studio.viewmodels.jobs_model import JobsModel
 from minimax_studio.viewmodels.result_vm import ResultVM
-from minimax_studio.viewmodels.tab_models import JobsModels, jobs_models
 
 if TYPE_CHECKING:
     from minimax_studio.ui.main_window import MainWindow
-    from minimax_studio.viewmodels.services import Services
+    from minimax_studio.viewmodels.tab_models import JobsModels
     from minimax_studio.viewmodels.tasks import TaskRunner
 
 
@@ -81,19 +81,12 @@ class JobsArea(QWidget):
         self.result.preview.player.stop()
 
 
-def build_jobs_area(services: Services, window: MainWindow, kind: str, *, tab_name: str | None = None) -> JobsArea:
-    """Wire a JobsArea for ``kind`` ("video" / "image") to the open session: the model is fed
-    by the engine's events through the task runner, thumbnails come from the library, the
-    tab title shows the running count ("Video (3)"), and a tray message announces finished
-    jobs while the window is in the background."""
-    return mount_jobs_area(jobs_models(services, kind), services.runner, window, kind,
-                           tab_name=tab_name)
-
-
 def mount_jobs_area(models: JobsModels, runner: TaskRunner, window: MainWindow, kind: str, *,
                     tab_name: str | None = None) -> JobsArea:
-    """The JobsArea on view-models already built (``viewmodels.tab_models``): running
-    count in the tab title, tray notes, and the model started on the runner."""
+    """A JobsArea for ``kind`` ("video" / "image") on view-models already built
+    (``viewmodels.tab_models.jobs_models``): the model is fed by the engine's events through
+    the task runner, the tab title shows the running count ("Video (3)"), and a tray message
+    announces finished jobs while the window is in the background."""
     model, actions = models.model, models.actions
     area = JobsArea(model, actions)
     name = tab_name or kind.capitalize()
