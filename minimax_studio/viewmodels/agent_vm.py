@@ -21,11 +21,7 @@ from PySide6.QtCore import QModelIndex, QObject, Signal
 from PySide6.QtGui import QImage
 
 from minimax_studio.core.conversation_export import export_conversation
-from minimax_studio.core.conversations import (
-    Conversation,
-    ConversationStore,
-    Turn,
-)
+from minimax_studio.core.conversations import Conversation, ConversationStore, Turn
 from minimax_studio.core.jobs import JobKind, JobState
 from minimax_studio.viewmodels.agent_composer import AGENT_MODEL_GROUPS, HINT, ComposerState
 from minimax_studio.viewmodels.agent_files import (
